@@ -1,0 +1,72 @@
+"""Live student-led conferences from a student's e-portfolio."""
+from pathlib import Path
+
+from flask import Flask, render_template, request
+
+from . import db
+from .extensions import csrf, htmx, limiter, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build an app: defaults from the environment, then `config` (tests pass theirs)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .config import from_environment
+
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(config or {})
+    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from . import admin, auth, errors, media, portfolio
+
+    for module in (auth, admin, portfolio, media, errors):
+        module.init_app(app)
+
+    @app.after_request
+    def _headers(response):
+        """Same URL, two shapes (page or fragment): caches must key on HX-Request."""
+        response.vary.add("HX-Request")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+            "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
+        )
+        return response
+
+    @app.get("/")
+    def index():
+        from flask import redirect, url_for
+        from flask_login import current_user
+
+        if not current_user.is_authenticated:
+            return render_template("home.html")
+        if current_user.is_admin:
+            return redirect(url_for("admin.users"))
+        if current_user.is_coach:
+            return redirect(url_for("portfolio.students"))
+        return redirect(url_for("portfolio.mine"))
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,10 @@
+"""Admin: accounts and which coach follows which student."""
+from flask import Blueprint, Flask
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def init_app(app: Flask) -> None:
+    from . import routes  # noqa: F401
+
+    app.register_blueprint(bp)

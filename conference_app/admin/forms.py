@@ -1,0 +1,24 @@
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Regexp
+
+from ..models import Role
+
+
+class UserForm(FlaskForm):
+    display_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    username = StringField("Username", validators=[
+        DataRequired(), Length(min=2, max=64),
+        Regexp(r"^[A-Za-z0-9._-]+$", message="Letters, digits, dots, dashes and underscores only."),
+    ], render_kw={"autocapitalize": "none"})
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.title()) for r in Role])
+    password = PasswordField("First password", validators=[DataRequired(), Length(min=8, max=256)],
+                             description="At least 8 characters. Share it with the person privately.",
+                             render_kw={"autocomplete": "new-password"})
+
+
+class CoachesForm(FlaskForm):
+    coaches = SelectMultipleField("Coaches", coerce=int,
+                                  widget=widgets.ListWidget(prefix_label=False),
+                                  option_widget=widgets.CheckboxInput())

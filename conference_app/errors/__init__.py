@@ -1,0 +1,34 @@
+"""Readable error pages (and fragments for htmx and the upload script) instead of bare errors."""
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import htmx
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Please go back and try again."),
+    403: ("That is not yours to open", "You are signed in, but this page belongs to someone else."),
+    404: ("We could not find that", "It may have been deleted, or the link is mistyped."),
+    405: ("That does not work here", "Please go back and use the buttons on the page."),
+    413: ("That file is too large", "The largest file you can add is {limit} MB. "
+          "Try a shorter video, or a smaller photo."),
+    429: ("Too many tries", "Please wait a minute and try again."),
+    500: ("Something went wrong on our side", "Your work is safe. Please try again in a moment."),
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return _render(app, e.code or 500, None)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e: CSRFError):
+        return _render(app, 400, "This form has expired. Reload the page and send it again.")
+
+
+def _render(app: Flask, code: int, detail: str | None):
+    title, text = MESSAGES.get(code, (f"Error {code}", ""))
+    text = detail or text.format(limit=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024))
+    template = "errors/_message.html" if htmx else "errors/page.html"
+    return render_template(template, code=code, title=title, text=text), code

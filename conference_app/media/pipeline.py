@@ -1,0 +1,236 @@
+"""Turn one uploaded file into clean stored files.
+
+The type is read from the content, never from the name. Images are decoded in full
+(so a truncated or forged file fails here, not on a phone), turned upright by their
+EXIF orientation, converted to sRGB, and re-encoded without any metadata; derived
+sizes are WebP. PDFs are opened with pdfium and each page is rendered to images so
+that a page can become a slide. Video and audio are stored as uploaded.
+"""
+import io
+import secrets
+import shutil
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import filetype
+import pillow_heif
+import pypdfium2 as pdfium
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from ..models import ItemKind
+
+pillow_heif.register_heif_opener()
+
+MAX_PIXELS = 50_000_000  # about 8,000 x 6,000: more than any phone camera takes
+MAX_PDF_PAGES = 60
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+# Pillow format -> how we keep the cleaned original
+IMAGE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "JPEG"}
+VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov", "video/x-m4v": "m4v"}
+AUDIO_TYPES = {"audio/mpeg": "mp3", "audio/m4a": "m4a", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
+               "audio/ogg": "ogg", "audio/x-wav": "wav", "audio/wav": "wav"}
+# (longest side box, WebP quality): phones get a small file, projectors a sharp one
+SIZES = {"thumb": ((480, 480), 70), "phone": ((960, 1280), 72), "projector": ((1920, 1080), 82)}
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+ACCEPT = ("image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,video/mp4,video/webm,"
+          "video/quicktime,audio/mpeg,audio/mp4,audio/x-m4a,.m4a,audio/ogg,audio/wav,.wav,application/pdf")
+
+
+class Rejected(ValueError):
+    """The upload cannot be kept; the message is for the student."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class StoredFile:
+    variant: str
+    path: str  # relative to the media root
+    mime: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    page: int | None = None
+
+
+@dataclass
+class Ingested:
+    kind: str
+    folder: str  # relative folder holding every file of this upload
+    files: list[StoredFile] = field(default_factory=list)
+    pages: int = 0
+    note: str = ""
+
+
+def ingest(stream, media_root: Path) -> Ingested:
+    """Check, clean and store one upload. Raises Rejected; leaves nothing behind on failure."""
+    folder = secrets.token_urlsafe(12)
+    target = media_root / folder
+    target.mkdir(parents=True)
+    try:
+        raw = target / "upload.tmp"
+        with raw.open("wb") as out:
+            shutil.copyfileobj(stream, out, 1024 * 1024)
+        if raw.stat().st_size == 0:
+            raise Rejected("The file is empty.")
+        result = _process(raw, target, folder)
+        raw.unlink(missing_ok=True)
+        return result
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _process(raw: Path, target: Path, folder: str) -> Ingested:
+    with raw.open("rb") as f:
+        head = f.read(8192)
+    guess = filetype.guess(head)
+    mime = guess.mime if guess else None
+    if mime == "application/pdf":
+        return _pdf(raw, target, folder)
+    if mime in VIDEO_TYPES or mime in AUDIO_TYPES:
+        kind = ItemKind.VIDEO if mime in VIDEO_TYPES else ItemKind.AUDIO
+        ext = VIDEO_TYPES.get(mime) or AUDIO_TYPES[mime]
+        name = f"original.{ext}"
+        raw.rename(target / name)
+        stored = StoredFile("original", f"{folder}/{name}", mime, (target / name).stat().st_size)
+        return Ingested(kind, folder, [stored])
+    return _image(raw, target, folder)
+
+
+def _open_image(raw: Path) -> tuple[Image.Image, str]:
+    """Decode the whole image, refusing bombs, forgeries and damaged files."""
+    try:
+        return _decode(raw)
+    except Rejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Rejected("This image is too large in pixels to process safely "
+                       f"(the limit is {MAX_PIXELS // 1_000_000} megapixels).", 413)
+    except UnidentifiedImageError:
+        raise Rejected("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
+                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio.", 415)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise Rejected(f"This file looks damaged and could not be read ({_short(e)}).", 422)
+
+
+def _decode(raw: Path) -> tuple[Image.Image, str]:
+    img = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(raw)
+            fmt = img.format
+            if fmt not in IMAGE_FORMATS:
+                raise Rejected(f"{fmt} images are not supported: use JPEG, PNG, WebP or HEIC.", 415)
+            img.load()
+            return img, fmt
+    except BaseException:
+        if img is not None:
+            img.close()
+        raise
+
+
+def _short(e: Exception) -> str:
+    return str(e).split("\n")[0][:80] or e.__class__.__name__
+
+
+def _to_srgb(img: Image.Image) -> Image.Image:
+    """Convert to plain RGB(A) in sRGB, so no colour profile needs to travel with the file."""
+    icc = img.info.get("icc_profile")
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    img = img.convert("RGBA" if has_alpha else "RGB")
+    if icc:
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            img = ImageCms.profileToProfile(img, src, ImageCms.createProfile("sRGB"),
+                                            outputMode=img.mode)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: keep the pixels as they are
+    return img
+
+
+def _clean(img: Image.Image) -> Image.Image:
+    """A fresh image with the pixels only: upright, sRGB, no EXIF, XMP, GPS or comments."""
+    upright = ImageOps.exif_transpose(img)
+    pixels = _to_srgb(upright)
+    clean = Image.new(pixels.mode, pixels.size)
+    clean.paste(pixels)
+    return clean
+
+
+def _save(img: Image.Image, path: Path, fmt: str, quality: int) -> None:
+    if fmt == "JPEG":
+        img.convert("RGB").save(path, "JPEG", quality=quality, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        img.save(path, "PNG", optimize=True)
+    else:
+        img.save(path, "WEBP", quality=quality, method=4)
+
+
+def _variants(img: Image.Image, target: Path, folder: str, page: int | None = None) -> list[StoredFile]:
+    out = []
+    suffix = f"-p{page}" if page else ""
+    for variant, (box, quality) in SIZES.items():
+        copy = img.copy()
+        copy.thumbnail(box, Image.Resampling.LANCZOS)
+        name = f"{variant}{suffix}.webp"
+        _save(copy, target / name, "WEBP", quality)
+        out.append(StoredFile(variant, f"{folder}/{name}", "image/webp", (target / name).stat().st_size,
+                              copy.width, copy.height, page))
+    return out
+
+
+def _image(raw: Path, target: Path, folder: str) -> Ingested:
+    img, fmt = _open_image(raw)
+    clean = _clean(img)
+    img.close()
+    keep = IMAGE_FORMATS[fmt]
+    if keep == "JPEG" and clean.mode == "RGBA":
+        keep = "PNG"
+    name = f"original.{EXT[keep]}"
+    _save(clean, target / name, keep, 90)
+    files = [StoredFile("original", f"{folder}/{name}", MIME[keep], (target / name).stat().st_size,
+                        clean.width, clean.height)]
+    files += _variants(clean, target, folder)
+    return Ingested(ItemKind.IMAGE, folder, files)
+
+
+def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
+    try:
+        doc = pdfium.PdfDocument(str(raw))
+        count = len(doc)
+    except pdfium.PdfiumError as e:
+        raise Rejected(f"This PDF looks damaged or is password-protected and could not be opened ({_short(e)}).")
+    if count == 0:
+        doc.close()
+        raise Rejected("This PDF has no pages.")
+    files = []
+    try:
+        for index in range(min(count, MAX_PDF_PAGES)):
+            page = doc[index]
+            width_pt = page.get_width() or 595
+            bitmap = page.render(scale=min(1920 / width_pt, 4.0))
+            image = bitmap.to_pil().convert("RGB")
+            files += _variants(image, target, folder, page=index + 1)
+            page.close()
+    except pdfium.PdfiumError as e:
+        raise Rejected(f"A page of this PDF could not be drawn ({_short(e)}).")
+    finally:
+        doc.close()
+    raw.rename(target / "original.pdf")
+    files.insert(0, StoredFile("original", f"{folder}/original.pdf", "application/pdf",
+                               (target / "original.pdf").stat().st_size))
+    note = (f"Only the first {MAX_PDF_PAGES} of {count} pages became slides." if count > MAX_PDF_PAGES else "")
+    return Ingested(ItemKind.DOCUMENT, folder, files, pages=min(count, MAX_PDF_PAGES), note=note)
+
+
+def remove_folder(media_root: Path, folder: str) -> None:
+    if folder and "/" not in folder and ".." not in folder:
+        shutil.rmtree(media_root / folder, ignore_errors=True)

@@ -1,0 +1,131 @@
+"""The domain of DESIGN.md as SQLModel tables.
+
+Choices are stored as short strings (not database enums) so that migrations stay
+plain on SQLite and PostgreSQL alike; the StrEnum classes are the vocabulary.
+"""
+from datetime import date, datetime, timezone
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True):
+    """A foreign key column that follows its parent on delete."""
+    return Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index),
+    )
+
+
+class Role(StrEnum):
+    STUDENT = "student"
+    COACH = "coach"
+    ADMIN = "admin"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    COACH = "coach"
+    SHAREABLE = "shareable"
+
+
+class ItemKind(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+    WRITING = "writing"
+    LINK = "link"
+
+
+class User(UserMixin, SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=16, default=Role.STUDENT)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
+        return self.active
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == Role.STUDENT
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == Role.COACH
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class CoachAssignment(SQLModel, table=True):
+    """A coach follows a student."""
+
+    __table_args__ = (UniqueConstraint("coach_id", "student_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    coach_id: int = fk("user.id")
+    student_id: int = fk("user.id")
+
+
+class PortfolioItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = fk("user.id")
+    kind: str = Field(max_length=16)
+    title: str = Field(max_length=200)
+    reflection: str = Field(default="", max_length=5000)
+    alt_text: str = Field(default="", max_length=500)
+    subject: str = Field(default="", max_length=80)
+    made_on: date = Field(default_factory=date.today)
+    visibility: str = Field(max_length=16, default=Visibility.COACH)
+    shows_children: bool = Field(default=False)
+    approved_by_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    approved_at: datetime | None = None
+    body: str = Field(default="", max_length=50000)  # writing, in Markdown
+    url: str = Field(default="", max_length=2000)  # link
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.shows_children and self.approved_at is None
+
+    @property
+    def audience_safe(self) -> bool:
+        """May this item appear on an audience phone?"""
+        return self.visibility == Visibility.SHAREABLE and not self.needs_approval
+
+
+class ItemTag(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("item_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = fk("portfolioitem.id")
+    name: str = Field(max_length=40, index=True)
+
+
+class MediaFile(SQLModel, table=True):
+    """A stored file of an item: the original (cleaned) and its derived variants.
+
+    variant is one of: original, thumb, phone, projector, page (with page number).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = fk("portfolioitem.id")
+    variant: str = Field(max_length=16)
+    page: int | None = None
+    path: str = Field(max_length=300)  # relative to MEDIA_ROOT
+    mime: str = Field(max_length=80)
+    size: int = 0
+    width: int | None = None
+    height: int | None = None

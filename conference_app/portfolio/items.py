@@ -1,0 +1,100 @@
+"""Portfolio items: created from uploads or forms, tagged, approved, deleted with their files."""
+from pathlib import Path
+
+from flask import current_app
+from sqlmodel import Session, delete, select
+
+from ..media.pipeline import Ingested, ingest, remove_folder
+from ..models import ItemKind, ItemTag, MediaFile, PortfolioItem, User, utcnow
+
+
+def _media_root() -> Path:
+    return Path(current_app.config["MEDIA_ROOT"])
+
+
+def title_from_filename(filename: str) -> str:
+    stem = Path(filename or "").stem.replace("_", " ").replace("-", " ").strip()
+    return " ".join(stem.split())[:200] or "Untitled work"
+
+
+def add_upload(s: Session, owner: User, stream, filename: str, **fields) -> tuple[PortfolioItem, Ingested]:
+    """Store one uploaded file as a new item. Raises pipeline.Rejected; nothing is kept then."""
+    result = ingest(stream, _media_root())
+    try:
+        item = PortfolioItem(owner_id=owner.id, kind=result.kind,
+                             title=fields.pop("title", None) or title_from_filename(filename), **fields)
+        s.add(item)
+        s.flush()
+        for f in result.files:
+            s.add(MediaFile(item_id=item.id, variant=f.variant, page=f.page, path=f.path, mime=f.mime,
+                            size=f.size, width=f.width, height=f.height))
+        s.commit()
+    except BaseException:
+        s.rollback()
+        remove_folder(_media_root(), result.folder)
+        raise
+    return item, result
+
+
+def add_written(s: Session, owner: User, kind: str, **fields) -> PortfolioItem:
+    item = PortfolioItem(owner_id=owner.id, kind=kind, **fields)
+    s.add(item)
+    s.commit()
+    return item
+
+
+def files_of(s: Session, item_id: int) -> list[MediaFile]:
+    return list(s.exec(select(MediaFile).where(MediaFile.item_id == item_id)
+                       .order_by(MediaFile.page, MediaFile.id)))
+
+
+def thumbs_for(s: Session, item_ids: list[int]) -> dict[int, MediaFile]:
+    """The thumbnail of each item (first page for a PDF), in one query."""
+    if not item_ids:
+        return {}
+    rows = s.exec(select(MediaFile).where(MediaFile.item_id.in_(item_ids), MediaFile.variant == "thumb")
+                  .order_by(MediaFile.page.desc()))
+    return {m.item_id: m for m in rows}  # lowest page wins: ordered descending, later rows overwrite
+
+
+def tags_for(s: Session, item_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {i: [] for i in item_ids}
+    if item_ids:
+        for t in s.exec(select(ItemTag).where(ItemTag.item_id.in_(item_ids)).order_by(ItemTag.name)):
+            out[t.item_id].append(t.name)
+    return out
+
+
+def set_tags(s: Session, item: PortfolioItem, names: list[str]) -> None:
+    s.exec(delete(ItemTag).where(ItemTag.item_id == item.id))
+    for name in names:
+        s.add(ItemTag(item_id=item.id, name=name))
+
+
+def update(s: Session, item: PortfolioItem, tags: list[str], **fields) -> None:
+    for key, value in fields.items():
+        setattr(item, key, value)
+    if not item.shows_children:
+        item.approved_at, item.approved_by_id = None, None
+    item.updated_at = utcnow()
+    set_tags(s, item, tags)
+    s.commit()
+
+
+def approve(s: Session, item: PortfolioItem, coach: User) -> None:
+    item.approved_at, item.approved_by_id = utcnow(), coach.id
+    s.commit()
+
+
+def remove(s: Session, item: PortfolioItem) -> None:
+    """Delete the item, its rows and its files on disk."""
+    folders = {Path(f.path).parts[0] for f in files_of(s, item.id)}
+    s.delete(item)
+    s.commit()
+    for folder in folders:
+        remove_folder(_media_root(), folder)
+
+
+def all_tags(s: Session, owner_id: int) -> list[str]:
+    return list(s.exec(select(ItemTag.name).join(PortfolioItem, PortfolioItem.id == ItemTag.item_id)
+                       .where(PortfolioItem.owner_id == owner_id).distinct().order_by(ItemTag.name)))

@@ -1,0 +1,210 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlmodel import func, select
+from wtforms.validators import DataRequired
+
+from .. import db
+from ..auth.accounts import students_of
+from ..auth.guards import role_required
+from ..extensions import htmx
+from ..media.pipeline import ACCEPT, Rejected
+from ..models import ItemKind, ItemTag, PortfolioItem, Role, User, Visibility
+from . import bp, items
+from .access import can_approve, can_edit, can_see_portfolio, item_or_404, visible_items
+from .forms import ItemForm, tag_list
+
+KIND_LABELS = {ItemKind.IMAGE: "Pictures", ItemKind.VIDEO: "Videos", ItemKind.AUDIO: "Audio",
+               ItemKind.DOCUMENT: "Documents", ItemKind.WRITING: "Writing", ItemKind.LINK: "Links"}
+
+
+def _owner_or_404(student_id: int) -> User:
+    owner = db.session().get(User, student_id)
+    if owner is None or not can_see_portfolio(current_user, owner):
+        abort(404)
+    return owner
+
+
+def _grid(owner: User):
+    """The items of owner that the viewer may see, filtered by ?tag= and ?kind=."""
+    s = db.session()
+    query = visible_items(current_user, owner)
+    kind, tag = request.args.get("kind", ""), request.args.get("tag", "").strip().lower()
+    if kind in set(ItemKind):
+        query = query.where(PortfolioItem.kind == kind)
+    if tag:
+        query = query.where(PortfolioItem.id.in_(select(ItemTag.item_id).where(ItemTag.name == tag)))
+    rows = list(s.exec(query))
+    ids = [i.id for i in rows]
+    return dict(items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
+                kind=kind, tag=tag, owner=owner, all_tags=items.all_tags(s, owner.id),
+                kind_labels=KIND_LABELS)
+
+
+def _portfolio_page(owner: User):
+    context = _grid(owner)
+    if htmx and htmx.target == "items":
+        return render_template("portfolio/_items.html", **context)
+    return render_template("portfolio/index.html", accept=ACCEPT, **context)
+
+
+@bp.get("/")
+@role_required(Role.STUDENT)
+def mine():
+    return _portfolio_page(current_user)
+
+
+@bp.get("/students/<int:student_id>")
+@login_required
+def student(student_id: int):
+    return _portfolio_page(_owner_or_404(student_id))
+
+
+@bp.get("/students")
+@role_required(Role.COACH)
+def students():
+    s = db.session()
+    people = students_of(s, current_user.id)
+    ids = [p.id for p in people]
+    counts, waiting = {}, {}
+    if ids:
+        visible = (PortfolioItem.owner_id.in_(ids), PortfolioItem.visibility != Visibility.PRIVATE)
+        counts = dict(s.exec(select(PortfolioItem.owner_id, func.count()).where(*visible)
+                             .group_by(PortfolioItem.owner_id)).all())
+        waiting = dict(s.exec(select(PortfolioItem.owner_id, func.count()).where(
+            *visible, PortfolioItem.shows_children, PortfolioItem.approved_at.is_(None))
+            .group_by(PortfolioItem.owner_id)).all())
+    return render_template("portfolio/students.html", students=people, counts=counts, waiting=waiting)
+
+
+@bp.post("/upload")
+@role_required(Role.STUDENT)
+def upload():
+    """One or more files; each becomes an item. The upload script sends one file per request."""
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        return _upload_answer([], ["Choose a file to add."], 400)
+    added, errors, status = [], [], 201
+    s = db.session()
+    for f in files:
+        try:
+            item, result = items.add_upload(s, current_user, f.stream, f.filename)
+            added.append((item, result))
+        except Rejected as e:
+            errors.append(f"{f.filename}: {e}")
+            status = e.status
+    return _upload_answer(added, errors, status if not added else 201)
+
+
+def _upload_answer(added, errors, status):
+    s = db.session()
+    ids = [i.id for i, _ in added]
+    if htmx:
+        return render_template("portfolio/_upload_result.html", added=added, errors=errors,
+                               thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids)), status
+    for message in errors:
+        flash(message, "error")
+    if not added:  # nothing kept: show the page again with why, and the 4xx
+        return _portfolio_page(current_user), status
+    for item, result in added:
+        flash(f"Added “{item.title}”. {result.note}", "success")
+    if len(added) == 1 and not errors:
+        return redirect(url_for("portfolio.edit", item_id=added[0][0].id), code=303)
+    return redirect(url_for("portfolio.mine"), code=303)
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
+@role_required(Role.STUDENT)
+def new(kind: str):
+    """A piece of writing or a link: items without a file."""
+    if kind not in (ItemKind.WRITING, ItemKind.LINK):
+        abort(404)
+    form = ItemForm()
+    _require_content(form, kind)
+    if form.validate_on_submit():
+        s = db.session()
+        item = items.add_written(s, current_user, kind, **_fields(form, kind))
+        items.set_tags(s, item, tag_list(form.tags.data))
+        s.commit()
+        flash(f"Added “{item.title}”.", "success")
+        return redirect(url_for("portfolio.item", item_id=item.id), code=303)
+    return render_template("portfolio/edit.html", form=form, kind=kind, item=None), 422 if form.errors else 200
+
+
+def _require_content(form: ItemForm, kind: str) -> None:
+    """Writing needs its text and a link its address; other kinds need neither."""
+    if kind == ItemKind.WRITING:
+        form.body.validators = [DataRequired(), *form.body.validators]
+    elif kind == ItemKind.LINK:
+        form.url.validators = [DataRequired(), *form.url.validators[1:]]
+
+
+def _fields(form: ItemForm, kind: str) -> dict:
+    fields = dict(title=form.title.data.strip(), reflection=form.reflection.data.strip(),
+                  alt_text=form.alt_text.data.strip(), subject=form.subject.data.strip(),
+                  visibility=form.visibility.data, shows_children=form.shows_children.data)
+    if form.made_on.data:
+        fields["made_on"] = form.made_on.data
+    if kind == ItemKind.WRITING:
+        fields["body"] = form.body.data
+    if kind == ItemKind.LINK:
+        fields["url"] = form.url.data.strip()
+    return fields
+
+
+@bp.get("/items/<int:item_id>")
+@login_required
+def item(item_id: int):
+    s = db.session()
+    it = item_or_404(item_id, current_user)
+    owner = s.get(User, it.owner_id)
+    files = items.files_of(s, it.id)
+    pages = sorted({f.page for f in files if f.page})
+    return render_template("portfolio/item.html", item=it, owner=owner, files=files, pages=pages,
+                           tags=items.tags_for(s, [it.id])[it.id], can_edit=can_edit(current_user, it),
+                           can_approve=can_approve(current_user, it))
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(item_id: int):
+    s = db.session()
+    it = item_or_404(item_id, current_user)
+    if not can_edit(current_user, it):
+        abort(403)
+    form = ItemForm(obj=it)
+    if request.method == "GET":
+        form.tags.data = ", ".join(items.tags_for(s, [it.id])[it.id])
+    _require_content(form, it.kind)
+    if form.validate_on_submit():
+        items.update(s, it, tag_list(form.tags.data), **_fields(form, it.kind))
+        flash("Saved.", "success")
+        return redirect(url_for("portfolio.item", item_id=it.id), code=303)
+    files = items.files_of(s, it.id)
+    return render_template("portfolio/edit.html", form=form, kind=it.kind, item=it, files=files), \
+        422 if form.errors else 200
+
+
+@bp.post("/items/<int:item_id>/delete")
+@login_required
+def delete(item_id: int):
+    s = db.session()
+    it = item_or_404(item_id, current_user)
+    if not can_edit(current_user, it):
+        abort(403)
+    title = it.title
+    items.remove(s, it)
+    flash(f"Deleted “{title}”.", "success")
+    return redirect(url_for("portfolio.mine"), code=303)
+
+
+@bp.post("/items/<int:item_id>/approve")
+@login_required
+def approve(item_id: int):
+    s = db.session()
+    it = item_or_404(item_id, current_user)
+    if not can_approve(current_user, it):
+        abort(403)
+    if it.shows_children:
+        items.approve(s, it, current_user)
+        flash(f"Approved “{it.title}” for conferences.", "success")
+    return redirect(url_for("portfolio.item", item_id=it.id), code=303)
