@@ -129,3 +129,67 @@ class MediaFile(SQLModel, table=True):
     size: int = 0
     width: int | None = None
     height: int | None = None
+
+
+class SlideKind(StrEnum):
+    ITEM = "item"  # a portfolio item (or one page of a PDF)
+    TITLE = "title"  # title / welcome
+    AGENDA = "agenda"
+    SECTION = "section"
+    GOALS = "goals"  # shows the student's current goals
+    QUESTIONS = "questions"  # questions for you (the audience)
+
+
+class Presentation(SQLModel, table=True):
+    """A student's ordered playlist of slides for one e-Portfolio day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = fk("user.id")
+    title: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Slide(SQLModel, table=True):
+    """A position in a presentation: a portfolio item or a structure slide.
+
+    talking_points are for the presenter only and never reach an audience.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    presentation_id: int = fk("presentation.id")
+    position: int = Field(default=0)
+    kind: str = Field(max_length=16, default=SlideKind.ITEM)
+    item_id: int | None = fk("portfolioitem.id", nullable=True)
+    page: int | None = None  # one page of a PDF item
+    title: str = Field(default="", max_length=200)
+    body: str = Field(default="", max_length=5000)  # text of a structure slide
+    talking_points: str = Field(default="", max_length=5000)
+    prompt: str = Field(default="", max_length=300)  # to the audience: "Ask me how I made this"
+    duration_seconds: int | None = None
+
+
+class RehearsalComment(SQLModel, table=True):
+    """A coach's comment on a slide of a draft presentation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slide_id: int = fk("slide.id")
+    author_id: int = fk("user.id")
+    body: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GoalStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class Goal(SQLModel, table=True):
+    """A goal on a student's goal list (shown by a goals slide)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    student_id: int = fk("user.id")
+    text: str = Field(max_length=500)
+    status: str = Field(max_length=16, default=GoalStatus.OPEN)
+    due_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
