@@ -4,7 +4,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 
 def init_app(app: Flask) -> None:
@@ -14,8 +14,8 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("migrate")
-@click.pass_context
-def migrate_command(ctx):
+@with_appcontext
+def migrate_command():
     """Apply the database migrations."""
     from flask import current_app
 
@@ -29,6 +29,7 @@ def migrate_command(ctx):
 @click.argument("username")
 @click.option("--name", default="School admin", help="Display name.")
 @click.password_option()
+@with_appcontext
 def create_admin_command(username, name, password):
     """Create the first admin account."""
     from . import db
@@ -42,6 +43,7 @@ def create_admin_command(username, name, password):
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data_command():
     """Fill an empty database with the demo school."""
     from flask import current_app

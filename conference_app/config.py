@@ -26,7 +26,8 @@ def from_environment(instance_path: str) -> dict:
         # One upload (a video is the largest thing a student adds).
         "MAX_CONTENT_LENGTH": int(env("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
-        "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),  # per account and address
+        "LOGIN_RATE_LIMIT_PER_ADDRESS": env("LOGIN_RATE_LIMIT_PER_ADDRESS", "300 per minute"),
         "SOCKETIO_MESSAGE_QUEUE": env("SOCKETIO_MESSAGE_QUEUE") or None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

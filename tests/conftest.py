@@ -33,7 +33,7 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-def test_config(database_url: str, media_root: Path, **extra) -> dict:
+def unit_config(database_url: str, media_root: Path, **extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
             "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
             "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **extra}
@@ -42,7 +42,7 @@ def test_config(database_url: str, media_root: Path, **extra) -> dict:
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
     """Override keys in this dict (in a test module's fixture) before `app` is built."""
-    return test_config(database_url, tmp_path / "media")
+    return unit_config(database_url, tmp_path / "media")
 
 
 @pytest.fixture

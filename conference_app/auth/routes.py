@@ -1,4 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import select
 
@@ -27,8 +28,14 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _ip_and_username() -> str:
+    """A whole school shares one address: limit guesses per account, not per building."""
+    return f"{get_remote_address()}/{request.form.get('username', '').strip().lower()[:64]}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_ip_and_username)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("index"))

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from ..models import Visibility
 
@@ -20,7 +20,7 @@ class ItemForm(FlaskForm):
     alt_text = StringField(
         "Describe the picture", validators=[Length(max=500)],
         description="Read aloud to people who cannot see it, and shown if it cannot load.")
-    subject = StringField("Subject", validators=[Length(max=80)], description="For example: Science")
+    subject = StringField("Subject", validators=[Length(max=80)], render_kw={"placeholder": "For example: Science"})
     tags = StringField("Tags", validators=[Length(max=300)],
                        description="Separate them with commas, for example: proud, teamwork")
     made_on = DateField("Date", validators=[Optional()])
@@ -31,6 +31,10 @@ class ItemForm(FlaskForm):
     body = TextAreaField("Your writing", validators=[Length(max=50000)],
                          description="You can use Markdown: **bold**, *italic*, # headings, - lists.")
     url = URLField("Web address", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+
+    def validate_url(self, field):
+        if field.data and not field.data.strip().lower().startswith(("https://", "http://")):
+            raise ValidationError("The address must start with https:// or http://")
 
 
 def tag_list(raw: str) -> list[str]:

@@ -138,16 +138,20 @@ def _require_content(form: ItemForm, kind: str) -> None:
         form.url.validators = [DataRequired(), *form.url.validators[1:]]
 
 
+def _text(field) -> str:
+    return (field.data or "").strip()
+
+
 def _fields(form: ItemForm, kind: str) -> dict:
-    fields = dict(title=form.title.data.strip(), reflection=form.reflection.data.strip(),
-                  alt_text=form.alt_text.data.strip(), subject=form.subject.data.strip(),
-                  visibility=form.visibility.data, shows_children=form.shows_children.data)
+    fields = dict(title=_text(form.title), reflection=_text(form.reflection), alt_text=_text(form.alt_text),
+                  subject=_text(form.subject), visibility=form.visibility.data,
+                  shows_children=form.shows_children.data)
     if form.made_on.data:
         fields["made_on"] = form.made_on.data
     if kind == ItemKind.WRITING:
         fields["body"] = form.body.data
     if kind == ItemKind.LINK:
-        fields["url"] = form.url.data.strip()
+        fields["url"] = _text(form.url)
     return fields
 
 

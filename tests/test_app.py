@@ -1,0 +1,72 @@
+"""The app factory, its configuration and the command line."""
+import os
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from conference_app import create_app, db
+from conference_app.models import MediaFile, PortfolioItem, User
+
+
+def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    from conference_app.config import from_environment
+
+    first = from_environment(str(tmp_path))
+    assert len(first["SECRET_KEY"]) == 64 and first["DATABASE_URL"].startswith("sqlite:///")
+    assert from_environment(str(tmp_path))["SECRET_KEY"] == first["SECRET_KEY"]
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    monkeypatch.setenv("MAX_UPLOAD_MB", "7")
+    assert from_environment(str(tmp_path))["MAX_CONTENT_LENGTH"] == 7 * 1024 * 1024
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "MEDIA_ROOT": str(tmp_path / "m")})
+    with app.extensions["db_engine"].connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    app.extensions["db_engine"].dispose()
+
+
+def test_pages_carry_security_headers_and_no_foreign_hosts(client):
+    response = client.get("/login")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "HX-Request" in response.headers["Vary"]
+    assert "http://" not in response.text and "https://" not in response.text
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "We could not find that" in response.text
+
+
+def test_create_admin_command(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "head", "--name", "Head Teacher"],
+                                          input="long-password\nlong-password\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session().exec(select(User)).one().role == "admin"
+    again = app.test_cli_runner().invoke(args=["create-admin", "head"], input="long-password\nlong-password\n")
+    assert again.exit_code != 0 and "taken" in again.output
+
+
+def test_demo_school_is_built_once_through_the_real_pipeline(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "amara" in result.output and "showcase-demo" in result.output
+    with app.app_context():
+        s = db.session()
+        users = s.exec(select(User)).all()
+        assert {u.role for u in users} == {"admin", "coach", "student"}
+        assert sum(u.is_student for u in users) >= 4
+        kinds = {i.kind for i in s.exec(select(PortfolioItem))}
+        assert {"image", "document", "audio", "writing"} <= kinds
+        assert s.exec(select(MediaFile).where(MediaFile.variant == "projector", MediaFile.page == 3)).first()
+        count = len(users)
+    runner.invoke(args=["demo-data"])
+    with app.app_context():
+        assert len(db.session().exec(select(User)).all()) == count
+    assert os.listdir(app.config["MEDIA_ROOT"])
