@@ -193,3 +193,76 @@ class Goal(SQLModel, table=True):
     status: str = Field(max_length=16, default=GoalStatus.OPEN)
     due_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ConferenceState(StrEnum):
+    LOBBY = "lobby"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class AudienceRole(StrEnum):
+    FAMILY = "family"
+    GOVERNOR = "governor"
+    GUEST = "guest"
+    COACH = "coach"  # only a signed-in coach of the student
+
+
+class Conference(SQLModel, table=True):
+    """One live run of a presentation.
+
+    slide_order freezes the presentation's slide ids when the conference is created, so that
+    editing the presentation meanwhile cannot move what the audience sees.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    presentation_id: int = fk("presentation.id")
+    owner_id: int = fk("user.id")
+    code: str = Field(max_length=16, unique=True, index=True)
+    state: str = Field(max_length=8, default=ConferenceState.LOBBY)
+    position: int = 0
+    seq: int = 0  # bumped on every change pushed to clients; clients ignore older ones
+    locked: bool = False
+    show_feedback: bool = True  # participants see everyone's visible feedback
+    slide_order: str = Field(default="", max_length=5000)  # comma-separated slide ids
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+    @property
+    def slide_ids(self) -> list[int]:
+        return [int(i) for i in self.slide_order.split(",") if i]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != ConferenceState.ENDED
+
+
+class Participant(SQLModel, table=True):
+    """Someone in a conference; the presenting student is not a participant."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    display_name: str = Field(max_length=60)
+    role: str = Field(max_length=16, default=AudienceRole.FAMILY)
+    user_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL")
+    token: str = Field(max_length=48, unique=True, index=True)
+    joined_at: datetime = Field(default_factory=utcnow)
+    left_at: datetime | None = None
+    removed: bool = False
+    online: bool = False
+
+
+class SlideVisit(SQLModel, table=True):
+    """The presenter showed slide `position` from started_at until ended_at.
+
+    The set of visited positions is what followers may browse back to; the durations
+    give the time spent on each slide in the conference record.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    position: int
+    slide_id: int | None = fk("slide.id", nullable=True, ondelete="SET NULL", index=False)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None

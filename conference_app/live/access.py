@@ -1,0 +1,73 @@
+"""Who is who in a conference, decided on the server from the signed session only.
+
+- the presenter: the signed-in owning student, or a signed-in coach of theirs;
+- a follower: a participant whose token is in this browser's session and who was not removed;
+- media reach a follower only for audience-safe work on a slide that has been shown.
+"""
+from flask import abort, session
+from flask_login import current_user
+from sqlmodel import select
+
+from .. import db
+from ..auth.accounts import is_coach_of
+from ..models import Conference, Participant, Slide, SlideVisit
+from . import conferences
+
+SESSION_KEY = "joined"  # {conference id: participant token}
+
+
+def may_present(conference: Conference, user=None) -> bool:
+    user = user if user is not None else current_user
+    if not user.is_authenticated:
+        return False
+    return user.id == conference.owner_id or (user.is_coach and is_coach_of(db.session(), user.id,
+                                                                             conference.owner_id))
+
+
+def conference_for_presenter(conference_id: int) -> Conference:
+    """The conference if the signed-in user may run it; 404 otherwise (ids reveal nothing)."""
+    conference = db.session().get(Conference, conference_id)
+    if conference is None or not may_present(conference):
+        abort(404)
+    return conference
+
+
+def remember_participant(conference: Conference, participant: Participant) -> None:
+    joined = dict(session.get(SESSION_KEY, {}))
+    joined[str(conference.id)] = participant.token
+    session[SESSION_KEY] = joined
+
+
+def current_participant(conference: Conference) -> Participant | None:
+    """This browser's participant in the conference, if it joined and was not removed."""
+    token = session.get(SESSION_KEY, {}).get(str(conference.id))
+    participant = conferences.participant_by_token(db.session(), conference.id, token)
+    return participant if participant and not participant.removed else None
+
+
+def was_removed(conference: Conference) -> bool:
+    token = session.get(SESSION_KEY, {}).get(str(conference.id))
+    participant = conferences.participant_by_token(db.session(), conference.id, token)
+    return bool(participant and participant.removed)
+
+
+def follower_may_see_item(item_id: int) -> bool:
+    """Is this item on a shown slide of an open conference this browser takes part in?"""
+    joined = session.get(SESSION_KEY, {})
+    if not joined:
+        return False
+    s = db.session()
+    for conference_id, token in joined.items():
+        conference = s.get(Conference, int(conference_id))
+        if conference is None or not conference.is_open:
+            continue
+        participant = conferences.participant_by_token(s, conference.id, token)
+        if participant is None or participant.removed:
+            continue
+        shown_slide_ids = set(s.exec(select(SlideVisit.slide_id).where(SlideVisit.conference_id == conference.id)))
+        if not shown_slide_ids:
+            continue
+        on_shown = s.exec(select(Slide.id).where(Slide.id.in_(shown_slide_ids), Slide.item_id == item_id)).first()
+        if on_shown is not None:
+            return True
+    return False

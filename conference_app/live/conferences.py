@@ -1,0 +1,168 @@
+"""The conference state machine. The database is the truth: every change is stored
+before anyone is told about it, so a restarted server loses nothing."""
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..models import (AudienceRole, Conference, ConferenceState, Participant, Presentation, Slide,
+                      SlideVisit, User, utcnow)
+from ..presentations.slides import SlideView, deck, ordered_slides
+from . import codes
+
+
+class ConferenceError(ValueError):
+    pass
+
+
+def open_conference(s: Session, presentation_id: int) -> Conference | None:
+    return s.exec(select(Conference).where(Conference.presentation_id == presentation_id,
+                                           Conference.state != ConferenceState.ENDED)).first()
+
+
+def create(s: Session, presentation: Presentation) -> Conference:
+    """The open conference of this presentation, or a new one in the lobby with a fresh code."""
+    existing = open_conference(s, presentation.id)
+    if existing:
+        return existing
+    order = ",".join(str(sl.id) for sl in ordered_slides(s, presentation.id))
+    for _ in range(5):  # a clash among 8.5e11 codes is rare; retrying makes it harmless
+        conference = Conference(presentation_id=presentation.id, owner_id=presentation.owner_id,
+                                code=codes.new_code(), slide_order=order)
+        s.add(conference)
+        try:
+            s.commit()
+            return conference
+        except IntegrityError:
+            s.rollback()
+    raise ConferenceError("Could not make a join code; please try again.")
+
+
+def by_code(s: Session, code: str) -> Conference | None:
+    code = codes.normalise(code)
+    if not codes.looks_valid(code):
+        return None
+    return s.exec(select(Conference).where(Conference.code == code)).first()
+
+
+def slides_of(s: Session, conference: Conference) -> list[Slide]:
+    """The frozen slide order; slides deleted since are left out."""
+    ids = conference.slide_ids
+    found = {sl.id: sl for sl in s.exec(select(Slide).where(Slide.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
+def views_of(s: Session, conference: Conference) -> list[SlideView]:
+    presentation = s.get(Presentation, conference.presentation_id)
+    return deck(s, presentation, slides_of(s, conference))
+
+
+def shown_positions(s: Session, conference_id: int) -> set[int]:
+    return set(s.exec(select(SlideVisit.position).where(SlideVisit.conference_id == conference_id)))
+
+
+def participants(s: Session, conference_id: int) -> list[Participant]:
+    return list(s.exec(select(Participant).where(Participant.conference_id == conference_id,
+                                                 Participant.removed == False)  # noqa: E712
+                       .order_by(Participant.joined_at, Participant.id)))
+
+
+def join(s: Session, conference: Conference, name: str, role: str, user: User | None = None) -> Participant:
+    if not conference.is_open:
+        raise ConferenceError("This conference has ended.")
+    if conference.locked:
+        raise ConferenceError("This conference is locked: no one else can join.")
+    participant = Participant(conference_id=conference.id, display_name=name.strip()[:60], role=role,
+                              user_id=user.id if user and role == AudienceRole.COACH else None,
+                              token=secrets.token_urlsafe(24))
+    s.add(participant)
+    s.commit()
+    return participant
+
+
+def participant_by_token(s: Session, conference_id: int, token: str | None) -> Participant | None:
+    if not token:
+        return None
+    return s.exec(select(Participant).where(Participant.conference_id == conference_id,
+                                            Participant.token == token)).first()
+
+
+def remove(s: Session, conference: Conference, participant_id: int) -> Participant | None:
+    participant = s.get(Participant, participant_id)
+    if participant is None or participant.conference_id != conference.id:
+        return None
+    participant.removed, participant.online, participant.left_at = True, False, utcnow()
+    s.commit()
+    return participant
+
+
+def set_online(s: Session, participant_id: int, online: bool) -> None:
+    participant = s.get(Participant, participant_id)
+    if participant and participant.online != online:
+        participant.online = online
+        if not online:
+            participant.left_at = utcnow()
+        s.commit()
+
+
+def set_locked(s: Session, conference: Conference, locked: bool) -> None:
+    conference.locked = locked
+    s.commit()
+
+
+def go_live(s: Session, conference: Conference) -> None:
+    if conference.state != ConferenceState.LOBBY:
+        return
+    conference.state, conference.started_at = ConferenceState.LIVE, utcnow()
+    conference.seq += 1
+    s.add(SlideVisit(conference_id=conference.id, position=conference.position,
+                     slide_id=_slide_at(conference, conference.position)))
+    s.commit()
+
+
+def _slide_at(conference: Conference, position: int) -> int | None:
+    ids = conference.slide_ids
+    return ids[position] if 0 <= position < len(ids) else None
+
+
+@dataclass
+class Moved:
+    conference: Conference
+    changed: bool
+
+
+def goto(s: Session, conference_id: int, position: int) -> Moved | None:
+    """Move a live conference to `position` (clamped). One atomic UPDATE bumps seq, so two
+    presenters pressing at once still give every change its own number, in order."""
+    conference = s.get(Conference, conference_id)
+    if conference is None or conference.state != ConferenceState.LIVE:
+        return None
+    position = max(0, min(position, len(conference.slide_ids) - 1))
+    if position == conference.position:
+        return Moved(conference, False)
+    now = utcnow()
+    seq = s.execute(update(Conference).where(Conference.id == conference_id)
+                    .values(position=position, seq=Conference.seq + 1)
+                    .returning(Conference.seq)).scalar_one()
+    s.execute(update(SlideVisit).where(SlideVisit.conference_id == conference_id, SlideVisit.ended_at.is_(None))
+              .values(ended_at=now))
+    s.add(SlideVisit(conference_id=conference_id, position=position, slide_id=_slide_at(conference, position),
+                     started_at=now))
+    s.commit()
+    conference.position, conference.seq = position, seq
+    return Moved(conference, True)
+
+
+def end(s: Session, conference: Conference) -> None:
+    if conference.state == ConferenceState.ENDED:
+        return
+    now = utcnow()
+    s.execute(update(SlideVisit).where(SlideVisit.conference_id == conference.id, SlideVisit.ended_at.is_(None))
+              .values(ended_at=now))
+    conference.state, conference.ended_at = ConferenceState.ENDED, now
+    conference.seq += 1
+    for p in participants(s, conference.id):
+        p.online = False
+    s.commit()

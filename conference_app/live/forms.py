@@ -1,0 +1,24 @@
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from ..models import AudienceRole
+
+ROLE_CHOICES = [SelectChoice(AudienceRole.FAMILY.value, "Family"),
+                SelectChoice(AudienceRole.GOVERNOR.value, "Governor"),
+                SelectChoice(AudienceRole.GUEST.value, "Guest")]
+
+
+class JoinForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(message="Please tell us your name."),
+                                                Length(max=60)],
+                       render_kw={"autocomplete": "name", "maxlength": 60},
+                       description="The student sees this name, for example “Grandma Rose” or “Dad”.")
+    role = RadioField("You are", choices=ROLE_CHOICES, default=AudienceRole.FAMILY.value)
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Conference code", validators=[DataRequired(), Length(max=32)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                                  "inputmode": "text", "placeholder": "ABCD EFGH"})

@@ -1,0 +1,223 @@
+"""Socket.IO: what the server pushes (slides, who joined, removal, the end) and the presenter's navigation.
+
+Who a connection is gets decided once, at connect, from the signed cookie session (never from
+anything the client says) and kept per socket id in this process. A slide change is stored first,
+then rendered once per role and pushed to the conference's rooms; phones never fetch it.
+"""
+from dataclasses import dataclass
+
+from flask import Flask, current_app, render_template, request, url_for
+from flask_login import current_user
+from flask_socketio import Namespace, SocketIO, join_room
+
+from .. import db
+from ..models import Conference, ConferenceState
+from ..portfolio.render import media_url
+from . import conferences
+from .access import current_participant, may_present
+
+PRESENTER, SCREEN, FOLLOWER = "presenter", "screen", "follower"
+
+
+@dataclass
+class Client:
+    conference_id: int
+    view: str
+    participant_id: int | None = None
+
+
+def audience_room(conference_id: int) -> str:
+    return f"conference:{conference_id}"
+
+
+def screen_room(conference_id: int) -> str:
+    return f"conference:{conference_id}:screen"
+
+
+def presenter_room(conference_id: int) -> str:
+    return f"conference:{conference_id}:presenter"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+def _async_mode(app: Flask) -> str:
+    """gevent when the process is monkey-patched (the `serve` and `demo` commands), else threading."""
+    if app.config.get("SOCKETIO_ASYNC_MODE"):
+        return app.config["SOCKETIO_ASYNC_MODE"]
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def init_app(app: Flask) -> None:
+    """One SocketIO per app (a shared module-level one breaks a second app in the same process)."""
+    socketio = SocketIO(app, async_mode=_async_mode(app), message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+                        manage_session=False, ping_interval=10, ping_timeout=20)
+    app.extensions["live_clients"] = {}
+    socketio.on_namespace(LiveNamespace("/"))
+
+
+def _socketio() -> SocketIO:
+    return current_app.extensions["socketio"]
+
+
+def _clients() -> dict[str, Client]:
+    return current_app.extensions["live_clients"]
+
+
+# ---- rendering: once per role -----------------------------------------------------------------
+
+def render_audience(conference: Conference, views) -> str:
+    if not views or conference.state != ConferenceState.LIVE:
+        return ""
+    return render_template("live/_follow_slide.html", view=views[conference.position], conference=conference,
+                           seq=conference.seq)
+
+
+def render_presenter(conference: Conference, views) -> str:
+    if not views:
+        return ""
+    current = views[conference.position]
+    following = views[conference.position + 1] if conference.position + 1 < len(views) else None
+    return render_template("live/_presenter_slide.html", view=current, next_view=following, conference=conference)
+
+
+def _preload(views, position: int) -> str | None:
+    """The next slide's picture, for the presenter and the projector screen to fetch ahead."""
+    if position + 1 >= len(views):
+        return None
+    nxt = views[position + 1]
+    if nxt.item is None:
+        return None
+    return media_url(nxt.files, "projector", nxt.slide.page)
+
+
+def _state(conference: Conference, views) -> dict:
+    shown = sorted(conferences.shown_positions(db.session(), conference.id))
+    return {"conference": conference.id, "seq": conference.seq, "position": conference.position,
+            "total": len(views), "state": conference.state, "shown": shown}
+
+
+def push_slide(conference_id: int) -> None:
+    """Render the current slide once per role and push it to everyone in the conference."""
+    s = db.session()
+    conference = s.get(Conference, conference_id)
+    views = conferences.views_of(s, conference)
+    state = _state(conference, views)
+    audience = {**state, "html": render_audience(conference, views)}
+    sio = _socketio()
+    sio.emit("slide", audience, to=audience_room(conference_id))
+    sio.emit("slide", {**audience, "preload": _preload(views, conference.position)}, to=screen_room(conference_id))
+    sio.emit("presenter", {**state, "html": render_presenter(conference, views),
+                           "preload": _preload(views, conference.position)}, to=presenter_room(conference_id))
+
+
+def push_participants(conference_id: int) -> None:
+    s = db.session()
+    conference = s.get(Conference, conference_id)
+    html = render_template("live/_participants.html", conference=conference,
+                           participants=conferences.participants(s, conference_id))
+    _socketio().emit("participants", {"html": html}, to=presenter_room(conference_id))
+
+
+def push_removed(conference_id: int, participant_id: int) -> None:
+    """Tell the removed phone, then close its connections here (a removed token cannot reconnect)."""
+    sio = _socketio()
+    sio.emit("removed", {"url": url_for("live.join", code=db.session().get(Conference, conference_id).code)},
+             to=participant_room(participant_id))
+    for sid, client in list(_clients().items()):
+        if client.participant_id == participant_id:
+            sio.server.disconnect(sid, namespace="/")
+
+
+def push_ended(conference_id: int) -> None:
+    conference = db.session().get(Conference, conference_id)
+    sio = _socketio()
+    sio.emit("ended", {"url": url_for("live.thanks", code=conference.code)}, to=audience_room(conference_id))
+    sio.emit("ended", {"url": url_for("live.ended", conference_id=conference_id)}, to=screen_room(conference_id))
+    sio.emit("ended", {"url": url_for("live.ended", conference_id=conference_id)},
+             to=presenter_room(conference_id))
+
+
+# ---- the connection -----------------------------------------------------------------------------
+
+def _identify(auth) -> Client | None:
+    try:
+        conference_id, view = int((auth or {}).get("conference")), (auth or {}).get("view", FOLLOWER)
+    except (TypeError, ValueError):
+        return None
+    conference = db.session().get(Conference, conference_id)
+    if conference is None or not conference.is_open:
+        return None
+    if view in (PRESENTER, SCREEN):
+        return Client(conference_id, view) if may_present(conference, current_user) else None
+    participant = current_participant(conference)
+    return Client(conference_id, FOLLOWER, participant.id) if participant else None
+
+
+class LiveNamespace(Namespace):
+    def on_connect(self, auth=None):
+        client = _identify(auth)
+        if client is None:
+            raise ConnectionRefusedError("not a member of this conference")
+        _clients()[request.sid] = client
+        if client.view == PRESENTER:
+            join_room(presenter_room(client.conference_id))
+        elif client.view == SCREEN:
+            join_room(screen_room(client.conference_id))
+        else:
+            join_room(audience_room(client.conference_id))
+            join_room(participant_room(client.participant_id))
+            conferences.set_online(db.session(), client.participant_id, True)
+            push_participants(client.conference_id)
+
+    def on_disconnect(self, reason=None):
+        client = _clients().pop(request.sid, None)
+        if client and client.participant_id:
+            still_here = any(c.participant_id == client.participant_id for c in _clients().values())
+            if not still_here:
+                conferences.set_online(db.session(), client.participant_id, False)
+                push_participants(client.conference_id)
+
+    def on_sync(self, data=None):
+        """A (re)connected client asks where things are; only it gets the answer."""
+        client = _clients().get(request.sid)
+        if client is None:
+            return {"ok": False}
+        s = db.session()
+        conference = s.get(Conference, client.conference_id)
+        if conference.state == ConferenceState.ENDED:
+            self.emit("ended", {"url": url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
+                                else url_for("live.ended", conference_id=conference.id)}, to=request.sid)
+            return {"ok": True}
+        views = conferences.views_of(s, conference)
+        state = _state(conference, views)
+        if client.view == PRESENTER:
+            self.emit("presenter", {**state, "html": render_presenter(conference, views),
+                                    "preload": _preload(views, conference.position)}, to=request.sid)
+        else:
+            payload = {**state, "html": render_audience(conference, views)}
+            if client.view == SCREEN:
+                payload["preload"] = _preload(views, conference.position)
+            self.emit("slide", payload, to=request.sid)
+        return {"ok": True, "seq": conference.seq}
+
+    def on_goto(self, data=None):
+        """The presenter moves; anybody else is ignored."""
+        client = _clients().get(request.sid)
+        if client is None or client.view != PRESENTER:
+            return {"ok": False, "error": "only the presenter can change slides"}
+        try:
+            position = int((data or {}).get("position"))
+        except (TypeError, ValueError):
+            return {"ok": False, "error": "bad position"}
+        moved = conferences.goto(db.session(), client.conference_id, position)
+        if moved is None:
+            return {"ok": False, "error": "the conference is not live"}
+        if moved.changed:
+            push_slide(client.conference_id)
+        return {"ok": True, "seq": moved.conference.seq, "position": moved.conference.position}

@@ -1,0 +1,256 @@
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import db
+from ..extensions import htmx, limiter
+from ..models import AudienceRole, ConferenceState, User
+from ..presentations.access import editable_or_abort
+from ..presentations.slides import readiness
+from . import bp, codes, conferences, realtime
+from .access import (conference_for_presenter, current_participant, may_present, remember_participant,
+                     was_removed)
+from .forms import CodeForm, JoinForm
+
+
+def join_url(conference) -> str:
+    base = current_app.config.get("PUBLIC_URL")
+    path = url_for("live.join", code=conference.code)
+    return f"{base.rstrip('/')}{path}" if base else url_for("live.join", code=conference.code, _external=True)
+
+
+# ---- the presenting student (or their coach) ---------------------------------------------------
+
+@bp.post("/presentations/<int:presentation_id>/conference")
+@login_required
+def start(presentation_id: int):
+    """Open a conference for a ready presentation and show its lobby."""
+    s = db.session()
+    presentation = editable_or_abort(presentation_id, current_user)
+    problems = readiness(s, presentation)
+    if problems:
+        return render_template("live/not_ready.html", presentation=presentation, problems=problems), 409
+    conference = conferences.create(s, presentation)
+    return redirect(url_for("live.lobby", conference_id=conference.id), code=303)
+
+
+@bp.get("/conferences/<int:conference_id>")
+@login_required
+def lobby(conference_id: int):
+    conference = conference_for_presenter(conference_id)
+    if not conference.is_open:
+        return redirect(url_for("live.ended", conference_id=conference.id))
+    return render_template("live/lobby.html", conference=conference, **_people(conference),
+                           join_url=join_url(conference), spaced=codes.spaced(conference.code))
+
+
+@bp.get("/conferences/<int:conference_id>/qr.svg")
+@login_required
+def qr(conference_id: int):
+    """The join link as a QR code: SVG, crisp at any size."""
+    conference = conference_for_presenter(conference_id)
+    image = qrcode.make(join_url(conference), image_factory=qrcode.image.svg.SvgPathImage, border=2,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buf = BytesIO()
+    image.save(buf)
+    return Response(buf.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/conferences/<int:conference_id>/start")
+@login_required
+def go_live(conference_id: int):
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    if not conference.is_open:
+        return redirect(url_for("live.ended", conference_id=conference.id), code=303)
+    conferences.go_live(s, conference)
+    realtime.push_slide(conference.id)
+    return redirect(url_for("live.present", conference_id=conference.id), code=303)
+
+
+@bp.get("/conferences/<int:conference_id>/present")
+@login_required
+def present(conference_id: int):
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    if conference.state == ConferenceState.LOBBY:
+        return redirect(url_for("live.lobby", conference_id=conference.id))
+    if conference.state == ConferenceState.ENDED:
+        return redirect(url_for("live.ended", conference_id=conference.id))
+    views = conferences.views_of(s, conference)
+    return render_template("live/present.html", conference=conference, **_people(conference),
+                           presenter_html=realtime.render_presenter(conference, views),
+                           join_url=join_url(conference), spaced=codes.spaced(conference.code),
+                           planned=sum(v.slide.duration_seconds or 0 for v in views))
+
+
+@bp.get("/conferences/<int:conference_id>/screen")
+@login_required
+def screen(conference_id: int):
+    """For the projector: follows the presenter like any phone, with the join code in a corner."""
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    views = conferences.views_of(s, conference)
+    return render_template("live/screen.html", conference=conference, spaced=codes.spaced(conference.code),
+                           slide_html=realtime.render_audience(conference, views))
+
+
+def _people(conference):
+    return {"participants": conferences.participants(db.session(), conference.id)}
+
+
+@bp.get("/conferences/<int:conference_id>/participants")
+@login_required
+def participants(conference_id: int):
+    conference = conference_for_presenter(conference_id)
+    return render_template("live/_participants.html", conference=conference, **_people(conference))
+
+
+@bp.post("/conferences/<int:conference_id>/participants/<int:participant_id>/remove")
+@login_required
+def remove(conference_id: int, participant_id: int):
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    participant = conferences.remove(s, conference, participant_id)
+    if participant is None:
+        abort(404)
+    realtime.push_removed(conference.id, participant.id)
+    realtime.push_participants(conference.id)
+    return _participants_answer(conference)
+
+
+@bp.post("/conferences/<int:conference_id>/lock")
+@login_required
+def lock(conference_id: int):
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    conferences.set_locked(s, conference, request.form.get("locked") == "1")
+    realtime.push_participants(conference.id)
+    return _participants_answer(conference)
+
+
+def _participants_answer(conference):
+    if htmx:
+        return render_template("live/_participants.html", conference=conference, **_people(conference))
+    return redirect(request.referrer or url_for("live.lobby", conference_id=conference.id), code=303)
+
+
+@bp.post("/conferences/<int:conference_id>/end")
+@login_required
+def end(conference_id: int):
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    conferences.end(s, conference)
+    realtime.push_ended(conference.id)
+    flash("The conference has ended. Thank you!", "success")
+    return redirect(url_for("live.ended", conference_id=conference.id), code=303)
+
+
+@bp.get("/conferences/<int:conference_id>/ended")
+@login_required
+def ended(conference_id: int):
+    conference = conference_for_presenter(conference_id)
+    return render_template("live/ended.html", conference=conference, **_people(conference))
+
+
+# ---- family, governor, guest, coach on their phones ---------------------------------------------
+
+def _join_limit() -> str:
+    return current_app.config["JOIN_RATE_LIMIT"]
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(_join_limit, methods=["POST"])
+def enter_code():
+    """Typing the code instead of scanning it."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        return redirect(url_for("live.join", code=codes.normalise(form.code.data)), code=303)
+    return render_template("live/enter_code.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit)
+def join(code: str):
+    s = db.session()
+    conference = conferences.by_code(s, code)
+    if conference is None:
+        return render_template("live/closed.html", reason="unknown", code=code), 404
+    if was_removed(conference):
+        return render_template("live/closed.html", reason="removed", conference=conference), 403
+    if current_participant(conference):
+        return redirect(url_for("live.follow", code=conference.code), code=303)
+    if may_present(conference) and current_user.id == conference.owner_id:
+        return redirect(url_for("live.lobby", conference_id=conference.id), code=303)
+    if not conference.is_open:
+        return render_template("live/closed.html", reason="ended", conference=conference), 410
+    if conference.locked:
+        return render_template("live/closed.html", reason="locked", conference=conference), 423
+    owner = s.get(User, conference.owner_id)
+    as_coach = current_user.is_authenticated and current_user.is_coach and may_present(conference)
+    form = JoinForm()
+    if as_coach and request.method == "GET":
+        form.name.data = current_user.display_name
+    if form.validate_on_submit():
+        role = AudienceRole.COACH if as_coach else form.role.data
+        try:
+            participant = conferences.join(s, conference, form.name.data, role,
+                                           user=current_user if as_coach else None)
+        except conferences.ConferenceError as e:
+            flash(str(e), "error")
+            return render_template("live/closed.html", reason="locked", conference=conference), 423
+        remember_participant(conference, participant)
+        realtime.push_participants(conference.id)
+        return redirect(url_for("live.follow", code=conference.code), code=303)
+    return render_template("live/join.html", form=form, conference=conference, owner=owner,
+                           as_coach=as_coach), 422 if form.errors else 200
+
+
+@bp.get("/live/<code>")
+def follow(code: str):
+    s = db.session()
+    conference = conferences.by_code(s, code)
+    if conference is None:
+        return render_template("live/closed.html", reason="unknown", code=code), 404
+    participant = current_participant(conference)
+    if participant is None:
+        if was_removed(conference):
+            return render_template("live/closed.html", reason="removed", conference=conference), 403
+        return redirect(url_for("live.join", code=conference.code))
+    if not conference.is_open:
+        return redirect(url_for("live.thanks", code=conference.code))
+    views = conferences.views_of(s, conference)
+    return render_template("live/follow.html", conference=conference, participant=participant,
+                           owner_name=s.get(User, conference.owner_id).display_name,
+                           slide_html=realtime.render_audience(conference, views) if conference.state == "live" else "",
+                           total=len(views))
+
+
+@bp.get("/live/<code>/slides/<int:position>")
+def browse(code: str, position: int):
+    """A slide already shown, for a follower looking back."""
+    s = db.session()
+    conference = conferences.by_code(s, code)
+    if conference is None or current_participant(conference) is None or not conference.is_open:
+        abort(404)
+    if position not in conferences.shown_positions(s, conference.id):
+        abort(404)
+    views = conferences.views_of(s, conference)
+    if not 0 <= position < len(views):
+        abort(404)
+    return render_template("live/_follow_slide.html", view=views[position], conference=conference,
+                           seq=conference.seq)
+
+
+@bp.get("/live/<code>/thanks")
+def thanks(code: str):
+    s = db.session()
+    conference = conferences.by_code(s, code)
+    if conference is None:
+        abort(404)
+    participant = current_participant(conference)
+    return render_template("live/thanks.html", conference=conference, participant=participant,
+                           owner_name=s.get(User, conference.owner_id).display_name)

@@ -1,0 +1,166 @@
+/* Live conference client: presenter, projector screen and follower phones.
+   The server is the truth: on every (re)connect the page asks for the current state ("sync"),
+   and any push older than what is on screen (by seq) is ignored. */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-live]");
+  if (!root || typeof io === "undefined") return;
+  var view = root.dataset.live;
+  var conferenceId = parseInt(root.dataset.conference, 10);
+  var status = document.querySelectorAll("[data-live-status]");
+  var lastSeq = -1;
+  var live = null;        // the latest pushed state
+  var browsing = null;    // position a follower is looking back at, or null
+
+  function setStatus(text, state) {
+    status.forEach(function (el) { el.textContent = text; el.dataset.state = state; });
+  }
+
+  var socket = io({ transports: ["websocket", "polling"], auth: { conference: conferenceId, view: view },
+                    reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  socket.on("connect", function () {
+    setStatus("Live", "live");
+    socket.emit("sync", {});
+  });
+  socket.on("disconnect", function () { setStatus("Reconnecting…", "down"); });
+  socket.on("connect_error", function () { setStatus("Reconnecting…", "down"); });
+  socket.on("removed", function (data) { socket.disconnect(); window.location.href = data.url; });
+  socket.on("ended", function (data) { socket.disconnect(); window.location.href = data.url; });
+
+  function preload(url) { if (url) { var img = new Image(); img.src = url; } }
+
+  function fresh(data) {
+    if (data.seq < lastSeq) return false;
+    lastSeq = data.seq;
+    return true;
+  }
+
+  function setCount(position, total) {
+    var el = root.querySelector("[data-count]");
+    if (el && total) el.textContent = (position + 1) + " / " + total;
+  }
+
+  /* ---- followers and the projector screen ---- */
+  var slideBox = document.getElementById("slide");
+  socket.on("slide", function (data) {
+    if (!fresh(data) || !slideBox) return;
+    live = data;
+    preload(data.preload);
+    if (!data.html) return;
+    if (browsing === null) {
+      slideBox.innerHTML = data.html;
+      setCount(data.position, data.total);
+    }
+    updateBrowse();
+  });
+
+  function updateBrowse() {
+    var back = root.querySelector("[data-back-to-live]");
+    if (!back || !live) return;
+    back.hidden = browsing === null;
+    var shown = live.shown || [];
+    var here = browsing === null ? live.position : browsing;
+    root.querySelectorAll("[data-browse-step]").forEach(function (btn) {
+      var step = parseInt(btn.dataset.browseStep, 10);
+      btn.disabled = !shown.some(function (p) { return step < 0 ? p < here : p > here; });
+    });
+  }
+
+  function showLive() {
+    browsing = null;
+    if (live && live.html) { slideBox.innerHTML = live.html; setCount(live.position, live.total); }
+    updateBrowse();
+  }
+
+  function browseTo(position) {
+    if (live && position === live.position) { showLive(); return; }
+    fetch(root.dataset.browse + position, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        browsing = position;
+        slideBox.innerHTML = html;
+        setCount(position, live ? live.total : 0);
+        updateBrowse();
+      })
+      .catch(function () { showLive(); });
+  }
+
+  root.addEventListener("click", function (e) {
+    var stepBtn = e.target.closest("[data-browse-step]");
+    if (stepBtn && live) {
+      var step = parseInt(stepBtn.dataset.browseStep, 10);
+      var here = browsing === null ? live.position : browsing;
+      var candidates = (live.shown || []).filter(function (p) { return step < 0 ? p < here : p > here; });
+      if (candidates.length) browseTo(step < 0 ? Math.max.apply(null, candidates) : Math.min.apply(null, candidates));
+    }
+    if (e.target.closest("[data-back-to-live]")) showLive();
+  });
+
+  /* ---- the presenter ---- */
+  var stage = document.getElementById("presenter");
+  var position = 0, total = 0;
+
+  function readStage() {
+    var el = stage && stage.querySelector(".presenter-slide");
+    if (el) { position = parseInt(el.dataset.position, 10); total = parseInt(el.dataset.total, 10); }
+    setCount(position, total);
+  }
+  readStage();
+
+  socket.on("presenter", function (data) {
+    if (!fresh(data) || !stage) return;
+    stage.innerHTML = data.html;
+    readStage();
+    preload(data.preload);
+  });
+
+  socket.on("participants", function (data) {
+    var box = document.getElementById("participants");
+    if (!box) return;
+    var holder = document.createElement("div");
+    holder.innerHTML = data.html;
+    var fresh = holder.firstElementChild;
+    box.replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh);
+  });
+
+  function go(target) {
+    if (!stage || !total) return;
+    target = Math.max(0, Math.min(total - 1, target));
+    if (target === position) return;
+    socket.emit("goto", { position: target }, function (answer) {
+      if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : "Not sent", "down");
+    });
+  }
+
+  if (stage) {
+    root.addEventListener("click", function (e) {
+      var btn = e.target.closest("[data-goto]");
+      if (btn) go(btn.dataset.goto === "next" ? position + 1 : position - 1);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.target.closest("input, textarea, select, button, a, summary, [contenteditable]")) return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var next = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, " ": 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 }[e.key];
+      if (next) { e.preventDefault(); go(position + next); }
+      else if (e.key === "Home") { e.preventDefault(); go(0); }
+      else if (e.key === "End") { e.preventDefault(); go(total - 1); }
+    });
+    var startX = null;
+    stage.addEventListener("touchstart", function (e) { startX = e.touches[0].clientX; }, { passive: true });
+    stage.addEventListener("touchend", function (e) {
+      if (startX === null) return;
+      var dx = e.changedTouches[0].clientX - startX;
+      if (Math.abs(dx) > 60) go(position + (dx < 0 ? 1 : -1));
+      startX = null;
+    });
+    var started = root.dataset.started ? new Date(root.dataset.started) : null;
+    var clock = root.querySelector("[data-elapsed]");
+    if (started && clock) {
+      setInterval(function () {
+        var s = Math.max(0, Math.floor((Date.now() - started.getTime()) / 1000));
+        clock.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+      }, 1000);
+    }
+  }
+})();
