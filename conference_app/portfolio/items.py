@@ -95,6 +95,16 @@ def remove(s: Session, item: PortfolioItem) -> None:
         remove_folder(_media_root(), folder)
 
 
+def filtered(query, kind: str = "", tag: str = ""):
+    """Narrow a select() of PortfolioItem to one kind and/or one tag (unknown kinds are ignored)."""
+    if kind in set(ItemKind):
+        query = query.where(PortfolioItem.kind == kind)
+    tag = (tag or "").strip().lower()
+    if tag:
+        query = query.where(PortfolioItem.id.in_(select(ItemTag.item_id).where(ItemTag.name == tag)))
+    return query
+
+
 def all_tags(s: Session, owner_id: int) -> list[str]:
     return list(s.exec(select(ItemTag.name).join(PortfolioItem, PortfolioItem.id == ItemTag.item_id)
                        .where(PortfolioItem.owner_id == owner_id).distinct().order_by(ItemTag.name)))

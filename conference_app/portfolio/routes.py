@@ -8,7 +8,7 @@ from ..auth.accounts import students_of
 from ..auth.guards import role_required
 from ..extensions import htmx
 from ..media.pipeline import ACCEPT, Rejected
-from ..models import ItemKind, ItemTag, PortfolioItem, Role, User, Visibility
+from ..models import ItemKind, PortfolioItem, Role, User, Visibility
 from . import bp, items
 from .access import can_approve, can_edit, can_see_portfolio, item_or_404, visible_items
 from .forms import ItemForm, tag_list
@@ -27,13 +27,8 @@ def _owner_or_404(student_id: int) -> User:
 def _grid(owner: User):
     """The items of owner that the viewer may see, filtered by ?tag= and ?kind=."""
     s = db.session()
-    query = visible_items(current_user, owner)
     kind, tag = request.args.get("kind", ""), request.args.get("tag", "").strip().lower()
-    if kind in set(ItemKind):
-        query = query.where(PortfolioItem.kind == kind)
-    if tag:
-        query = query.where(PortfolioItem.id.in_(select(ItemTag.item_id).where(ItemTag.name == tag)))
-    rows = list(s.exec(query))
+    rows = list(s.exec(items.filtered(visible_items(current_user, owner), kind, tag)))
     ids = [i.id for i in rows]
     return dict(items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
                 kind=kind, tag=tag, owner=owner, all_tags=items.all_tags(s, owner.id),

@@ -1,0 +1,63 @@
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .slides import STRUCTURE_KINDS
+
+
+class NewPresentationForm(FlaskForm):
+    title = StringField("Name", validators=[DataRequired(), Length(max=200)],
+                        description="For example: Spring e-Portfolio day")
+    start = RadioField("Start from", default="template", choices=[
+        SelectChoice("template", "The conference agenda: welcome, learning targets, work, goals, questions, actions"),
+        SelectChoice("blank", "A blank presentation"),
+    ])
+
+
+class TitleForm(FlaskForm):
+    title = StringField("Name", validators=[DataRequired(), Length(max=200)])
+
+
+class SlideForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=200)],
+                        description="Shown to the audience. Leave empty to use the work's title.")
+    body = TextAreaField("Text on the slide", validators=[Length(max=5000)])
+    prompt = StringField("A prompt for your audience (optional)", validators=[Length(max=300)],
+                         description="For example: Ask me how I made this")
+    talking_points = TextAreaField("Talking points (only you see these)", validators=[Length(max=5000)],
+                                   description="Notes to help you speak. The audience never sees them.")
+    minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(min=0, max=60)])
+    seconds = IntegerField("Seconds", validators=[Optional(), NumberRange(min=0, max=59)])
+
+    def duration(self) -> int | None:
+        if self.minutes.data is None and self.seconds.data is None:
+            return None
+        return (self.minutes.data or 0) * 60 + (self.seconds.data or 0)
+
+
+class AddSlideForm(FlaskForm):
+    kind = StringField(validators=[DataRequired()])
+    item_id = IntegerField(validators=[Optional()])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+
+    def structure_kind(self) -> bool:
+        return self.kind.data in STRUCTURE_KINDS
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Rehearsal comment", validators=[DataRequired(), Length(max=2000)],
+                         description="The student sees this while editing. The audience never does.")
+
+
+class GoalForm(FlaskForm):
+    text = StringField("New goal", validators=[DataRequired(), Length(max=500)],
+                       description="For example: Speak up in class at least once a day")
+
+
+class OrderForm(FlaskForm):
+    """Either `ids` (the full order the client saw) or `slide` + `to` (one move)."""
+
+    slide = IntegerField(validators=[Optional()])
+    to = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    seen = HiddenField()

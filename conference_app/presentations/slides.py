@@ -1,0 +1,220 @@
+"""What a slide needs to be drawn, the agenda template, the readiness check.
+
+`deck(s, presentation)` is the one place that gathers everything `_slide.html` needs, in a fixed
+number of queries per presentation (not per slide); the live conference renders the same partial.
+"""
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlmodel import Session, select
+
+from ..models import (Goal, GoalStatus, ItemKind, MediaFile, PortfolioItem, Presentation, RehearsalComment,
+                      Slide, SlideKind, User, Visibility)
+
+STRUCTURE_KINDS = [SlideKind.TITLE, SlideKind.AGENDA, SlideKind.SECTION, SlideKind.GOALS, SlideKind.QUESTIONS]
+KIND_LABELS = {SlideKind.ITEM: "Work", SlideKind.TITLE: "Welcome", SlideKind.AGENDA: "Agenda",
+               SlideKind.SECTION: "Section", SlideKind.GOALS: "Goals", SlideKind.QUESTIONS: "Questions for you"}
+DEFAULT_TITLES = {SlideKind.TITLE: "Welcome to my conference", SlideKind.AGENDA: "Today",
+                  SlideKind.SECTION: "New section", SlideKind.GOALS: "My goals",
+                  SlideKind.QUESTIONS: "Questions for you"}
+NEEDS_ALT = (ItemKind.IMAGE, ItemKind.DOCUMENT)
+
+# The student-led-conference agenda: (kind, title, body shown to the audience, talking-point prompts, seconds)
+AGENDA_TEMPLATE = [
+    (SlideKind.TITLE, "Welcome to my conference",
+     "Thank you for coming. Today I will show you my learning.",
+     "Say hello and thank everyone for coming.\nIntroduce the people with you.\nSay how long we will talk.", 60),
+    (SlideKind.AGENDA, "Today",
+     "", "Read the plan out loud so everyone knows what is coming.", 30),
+    (SlideKind.SECTION, "My learning targets",
+     "These are the things I have been working on this term.",
+     "Name two or three learning targets.\nSay why each one matters to you.", 120),
+    (SlideKind.SECTION, "Work I'm proud of",
+     "Work I am proud of, and why.",
+     "Which piece are you proudest of?\nWhat did you do that made it good?", 60),
+    (SlideKind.SECTION, "Work that was hard",
+     "Work that was hard, and what I did about it.",
+     "What was difficult?\nWhat did you try when you were stuck?\nWho helped you?", 60),
+    (SlideKind.SECTION, "How I grew",
+     "Then and now: how my work has changed.",
+     "Compare an early piece with a recent one.\nWhat can you do now that you could not do before?", 60),
+    (SlideKind.SECTION, "Strengths and challenges",
+     "What I am good at, and what I still find hard.",
+     "Name one strength and show the evidence.\nName one challenge and say what you will do about it.", 120),
+    (SlideKind.GOALS, "Progress on my goals",
+     "", "For each goal: did you reach it? How do you know?", 120),
+    (SlideKind.SECTION, "My new goals",
+     "What I want to work on next.",
+     "Say one or two new goals.\nHow will your family and your coach help?", 90),
+    (SlideKind.QUESTIONS, "Questions for you",
+     "What questions do you have for me? What did you notice?",
+     "Invite questions.\nAsk your family what they noticed about your learning.", 180),
+    (SlideKind.SECTION, "Actions we agree",
+     "What I will do, what my family will do, what my coach will do.",
+     "Agree one action each for you, your family and your coach.\nThank everyone.", 120),
+]
+
+
+def template_slides(presentation_id: int) -> list[Slide]:
+    """The agenda template as new (unsaved) slides, positions 0..n-1."""
+    return [Slide(presentation_id=presentation_id, position=i, kind=kind, title=title, body=body,
+                  talking_points=points, duration_seconds=seconds)
+            for i, (kind, title, body, points, seconds) in enumerate(AGENDA_TEMPLATE)]
+
+
+def mmss(seconds: int | None) -> str:
+    """90 -> '1:30'; 3725 -> '62:05'."""
+    seconds = int(seconds or 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def total_seconds(slides: list[Slide]) -> int:
+    return sum(sl.duration_seconds or 0 for sl in slides)
+
+
+def ordered_slides(s: Session, presentation_id: int) -> list[Slide]:
+    return list(s.exec(select(Slide).where(Slide.presentation_id == presentation_id)
+                       .order_by(Slide.position, Slide.id)))
+
+
+def pages_of(s: Session, item_ids: list[int]) -> dict[int, list[int]]:
+    """The page numbers of each document item, in one query."""
+    out: dict[int, list[int]] = {i: [] for i in item_ids}
+    if item_ids:
+        rows = s.exec(select(MediaFile.item_id, MediaFile.page).where(
+            MediaFile.item_id.in_(item_ids), MediaFile.page.is_not(None)).distinct())
+        for item_id, page in rows:
+            out[item_id].append(page)
+    return {i: sorted(p) for i, p in out.items()}
+
+
+@dataclass
+class SlideView:
+    """Everything `_slide.html` needs for one slide, and what only the presenter sees."""
+
+    slide: Slide
+    number: int  # 1-based
+    total: int
+    owner: User
+    item: PortfolioItem | None = None
+    files: list[MediaFile] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    agenda: list[str] = field(default_factory=list)
+    next_title: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.slide.title:
+            return self.slide.title
+        if self.item is not None:
+            return self.item.title
+        return DEFAULT_TITLES.get(self.slide.kind, "Slide")
+
+    @property
+    def shown(self) -> bool:
+        """Does the audience see this slide's work? (Structure slides always show.)"""
+        return self.item is None or self.item.audience_safe
+
+    @property
+    def hidden_reason(self) -> str:
+        if self.item is None or self.item.audience_safe:
+            return ""
+        if self.item.visibility == Visibility.PRIVATE:
+            return "This work is private."
+        if self.item.visibility == Visibility.COACH:
+            return "This work is shared with your coach only."
+        return "This work shows other children and waits for a coach's approval."
+
+
+def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = None) -> list[SlideView]:
+    """A SlideView per slide, in order; a fixed number of queries whatever the length."""
+    slides = ordered_slides(s, presentation.id) if slides is None else slides
+    owner = s.get(User, presentation.owner_id)
+    item_ids = sorted({sl.item_id for sl in slides if sl.item_id})
+    found = {i.id: i for i in s.exec(select(PortfolioItem).where(PortfolioItem.id.in_(item_ids)))} if item_ids else {}
+    files: dict[int, list[MediaFile]] = {i: [] for i in item_ids}
+    if item_ids:
+        for f in s.exec(select(MediaFile).where(MediaFile.item_id.in_(item_ids))
+                        .order_by(MediaFile.page, MediaFile.id)):
+            files[f.item_id].append(f)
+    goals = []
+    if any(sl.kind == SlideKind.GOALS for sl in slides):
+        goals = open_goals(s, presentation.owner_id)
+    agenda = [sl.title for sl in slides if sl.kind == SlideKind.SECTION and sl.title]
+    views = []
+    for n, sl in enumerate(slides, 1):
+        item = found.get(sl.item_id) if sl.item_id else None
+        item_files = files.get(sl.item_id, []) if item else []
+        views.append(SlideView(slide=sl, number=n, total=len(slides), owner=owner, item=item, files=item_files,
+                               pages=sorted({f.page for f in item_files if f.page}),
+                               goals=goals if sl.kind == SlideKind.GOALS else [],
+                               agenda=agenda if sl.kind == SlideKind.AGENDA else []))
+    for current, following in zip(views, views[1:]):
+        current.next_title = following.title
+    return views
+
+
+def open_goals(s: Session, student_id: int) -> list[Goal]:
+    return list(s.exec(select(Goal).where(Goal.student_id == student_id, Goal.status == GoalStatus.OPEN)
+                       .order_by(Goal.created_at, Goal.id)))
+
+
+def all_goals(s: Session, student_id: int) -> list[Goal]:
+    return list(s.exec(select(Goal).where(Goal.student_id == student_id)
+                       .order_by(Goal.status.desc(), Goal.created_at, Goal.id)))
+
+
+def comments_for(s: Session, slide_ids: list[int]) -> dict[int, list[tuple[RehearsalComment, str]]]:
+    """Rehearsal comments per slide with their author's name, oldest first, in one query."""
+    out: dict[int, list] = {i: [] for i in slide_ids}
+    if slide_ids:
+        rows = s.exec(select(RehearsalComment, User.display_name).join(User, User.id == RehearsalComment.author_id)
+                      .where(RehearsalComment.slide_id.in_(slide_ids))
+                      .order_by(RehearsalComment.created_at, RehearsalComment.id))
+        for comment, name in rows:
+            out[comment.slide_id].append((comment, name))
+    return out
+
+
+@dataclass
+class Problem:
+    """Something to fix before a conference can start."""
+
+    slide: Slide | None
+    number: int | None
+    title: str
+    message: str
+    fix_url: str
+    fix_label: str
+
+
+def readiness(s: Session, presentation: Presentation, views: list[SlideView] | None = None) -> list[Problem]:
+    """The problems that stop this presentation from going live; empty when it is ready.
+
+    Call inside a request (the fix links are URLs). The live conference checks this before it starts.
+    """
+    views = deck(s, presentation) if views is None else views
+    if not views:
+        return [Problem(None, None, presentation.title, "This presentation has no slides yet.",
+                        url_for("presentations.editor", presentation_id=presentation.id), "Add slides")]
+    problems = []
+    for v in views:
+        item = v.item
+        if item is None:
+            continue
+        edit = url_for("portfolio.edit", item_id=item.id)
+        if item.visibility != Visibility.SHAREABLE:
+            who = "only you" if item.visibility == Visibility.PRIVATE else "only you and your coach"
+            problems.append(Problem(v.slide, v.number, v.title,
+                                    f"“{item.title}” can be seen by {who}, so the audience would not see it.",
+                                    edit, "Change who can see it"))
+        if item.needs_approval:
+            problems.append(Problem(v.slide, v.number, v.title,
+                                    f"“{item.title}” shows other children and a coach has not approved it yet.",
+                                    url_for("portfolio.item", item_id=item.id), "Ask your coach to approve it"))
+        if item.kind in NEEDS_ALT and not item.alt_text.strip():
+            problems.append(Problem(v.slide, v.number, v.title,
+                                    f"“{item.title}” has no description for people who cannot see it.",
+                                    edit, "Describe it"))
+    return problems

@@ -1,0 +1,129 @@
+/* Presentations: drag-and-drop order (SortableJS), focus after keyboard moves, the preview deck. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  /* htmx 2 does not swap 4xx answers by default; ours carry a message (and HX-Retarget) worth showing. */
+  if (window.htmx) {
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "4..", swap: true, error: true },
+      { code: "...", swap: false, error: true }
+    ];
+  }
+
+  /* Drag and drop, mouse and touch: on drop, send the order the page shows; the answer is the server's truth. */
+  function initSortable(root) {
+    if (!window.Sortable) return;
+    var lists = root.querySelectorAll ? root.querySelectorAll("[data-sortable]") : [];
+    if (root.matches && root.matches("[data-sortable]")) lists = [root];
+    Array.prototype.forEach.call(lists, function (list) {
+      if (list.dataset.ready) return;
+      list.dataset.ready = "1";
+      Sortable.create(list, {
+        handle: ".slide-row__handle",
+        draggable: ".slide-row",
+        animation: 150,
+        forceFallback: true,
+        fallbackTolerance: 3,
+        ghostClass: "slide-row--ghost",
+        chosenClass: "slide-row--chosen",
+        onEnd: function (event) {
+          if (event.oldIndex === event.newIndex) return;
+          var ids = Array.prototype.map.call(list.querySelectorAll(":scope > .slide-row"), function (li) {
+            return li.dataset.id;
+          });
+          list.setAttribute("aria-busy", "true");
+          htmx.ajax("POST", list.dataset.orderUrl, {
+            source: list, target: "#slides-box", swap: "outerHTML",
+            values: { ids: ids.join(",") }, headers: { "X-CSRFToken": csrfToken() }
+          });
+        }
+      });
+    });
+  }
+
+  /* After a move with the ↑ ↓ buttons the list is new: put focus back where the student was. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var box = document.getElementById("slides-box");
+    if (!box || !box.dataset.focus) return;
+    var el = document.getElementById(box.dataset.focus);
+    box.dataset.focus = "";
+    if (el) el.focus();
+  });
+
+  /* The preview: one slide at a time, keyboard and buttons, what the audience sees and what only I see. */
+  function Deck(root) {
+    var slides = root.querySelectorAll(".deck__slide");
+    var notes = root.querySelectorAll(".deck__note");
+    var count = document.querySelector("[data-deck-count]");
+    var status = document.querySelector("[data-deck-status]");
+    var current = 0;
+    var fromHash = parseInt((location.hash || "").replace("#s", ""), 10);
+    if (fromHash >= 1 && fromHash <= slides.length) current = fromHash - 1;
+
+    function pauseMedia(el) {
+      el.querySelectorAll("video, audio").forEach(function (m) { m.pause(); });
+    }
+
+    function show(i, announce) {
+      i = Math.max(0, Math.min(i, slides.length - 1));
+      if (i !== current) pauseMedia(slides[current]);
+      current = i;
+      Array.prototype.forEach.call(slides, function (s, n) { s.hidden = n !== i; });
+      Array.prototype.forEach.call(notes, function (s, n) { s.hidden = n !== i; });
+      var text = (i + 1) + " / " + slides.length;
+      if (count) count.textContent = text;
+      if (status && announce) status.textContent = "Slide " + (i + 1) + " of " + slides.length + ": " + slides[i].dataset.title;
+      document.querySelector("[data-deck-prev]").disabled = i === 0;
+      document.querySelector("[data-deck-next]").disabled = i === slides.length - 1;
+      history.replaceState(null, "", "#s" + (i + 1));
+    }
+
+    document.addEventListener("keydown", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var tag = (e.target.tagName || "").toLowerCase();
+      if (tag === "input" || tag === "textarea" || tag === "select" || tag === "video" || tag === "audio") return;
+      var key = e.key, next = null;
+      if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || key === " " || key === "Spacebar") next = current + 1;
+      else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp") next = current - 1;
+      else if (key === "Home") next = 0;
+      else if (key === "End") next = slides.length - 1;
+      else if (key === "f" || key === "F") { toggleFull(); e.preventDefault(); return; }
+      if (next === null) return;
+      e.preventDefault();
+      show(next, true);
+    });
+    document.querySelector("[data-deck-next]").addEventListener("click", function () { show(current + 1, true); });
+    document.querySelector("[data-deck-prev]").addEventListener("click", function () { show(current - 1, true); });
+    show(current, false);
+  }
+
+  function toggleFull() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(function () {});
+  }
+
+  function initDeck() {
+    var root = document.querySelector("[data-deck]");
+    if (root) Deck(root);
+    var notesButton = document.querySelector("[data-deck-notes]");
+    if (notesButton) {
+      notesButton.addEventListener("click", function () {
+        var on = notesButton.getAttribute("aria-pressed") !== "true";
+        notesButton.setAttribute("aria-pressed", on ? "true" : "false");
+        document.body.classList.toggle("deck-page--audience-only", !on);
+      });
+    }
+    var full = document.querySelector("[data-deck-full]");
+    if (full) full.addEventListener("click", toggleFull);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initSortable(document); initDeck(); });
+  document.addEventListener("htmx:load", function (e) { initSortable(e.target); });
+})();

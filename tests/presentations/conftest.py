@@ -1,0 +1,57 @@
+"""The cast for presentation tests: a student with a presentation, their coach, and strangers."""
+import pytest
+from sqlmodel import select
+
+from conference_app import db
+from conference_app.models import Presentation, Slide, SlideKind, Visibility
+
+
+class Decks:
+    """Helpers to make presentations and read their order straight from the database."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def make(self, owner, title="Spring day", kinds=(SlideKind.TITLE, SlideKind.SECTION, SlideKind.QUESTIONS),
+             items=()):
+        with self.app.app_context():
+            s = db.session()
+            pres = Presentation(owner_id=owner.id, title=title)
+            s.add(pres)
+            s.flush()
+            n = 0
+            for n, kind in enumerate(kinds):
+                s.add(Slide(presentation_id=pres.id, position=n, kind=kind, title=f"{kind} {n}"))
+            for m, item in enumerate(items, len(kinds)):
+                s.add(Slide(presentation_id=pres.id, position=m, kind=SlideKind.ITEM, item_id=item.id))
+            s.commit()
+            return pres
+
+    def slides(self, pres) -> list[Slide]:
+        with self.app.app_context():
+            return list(db.session().exec(select(Slide).where(Slide.presentation_id == pres.id)
+                                          .order_by(Slide.position, Slide.id)))
+
+    def ids(self, pres) -> list[int]:
+        return [sl.id for sl in self.slides(pres)]
+
+    def positions(self, pres) -> list[int]:
+        return [sl.position for sl in self.slides(pres)]
+
+
+@pytest.fixture
+def decks(app):
+    return Decks(app)
+
+
+@pytest.fixture
+def cast(make, login_as, decks):
+    coach, other_coach = make.coach("coach"), make.coach("othercoach")
+    owner = make.student("owner", coaches=[coach])
+    other_student = make.student("otherstudent", coaches=[other_coach])
+    admin = make.admin("admin")
+    people = dict(owner=owner, other_student=other_student, coach=coach, other_coach=other_coach,
+                  admin=admin, anonymous=None)
+    item = make.image_item(owner, title="Painting", visibility=Visibility.SHAREABLE, alt_text="A painting")
+    pres = decks.make(owner, items=[item])
+    return dict(people=people, pres=pres, item=item, client=lambda who: login_as(people[who]))
