@@ -30,9 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, media, portfolio, presentations
+    from . import admin, auth, errors, live, media, portfolio, presentations
 
-    for module in (auth, admin, portfolio, presentations, media, errors):
+    for module in (auth, admin, portfolio, presentations, live, media, errors):
         module.init_app(app)
 
     @app.after_request

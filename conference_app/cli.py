@@ -96,10 +96,9 @@ def serve_command(host, port):
 
 
 def _serve(app: Flask, host: str, port: int) -> None:
-    from gevent.pywsgi import WSGIServer
-
+    """gevent's WSGI server with gevent-websocket's handler (Flask-SocketIO sets it up)."""
     click.echo(f"\n  Open http://{host}:{port}/ in your browser (Ctrl+C stops it).\n")
-    WSGIServer((host, port), app, log=None).serve_forever()
+    app.extensions["socketio"].run(app, host=host, port=port, log_output=False, use_reloader=False)
 
 
 def main() -> None:

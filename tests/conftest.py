@@ -120,3 +120,18 @@ def login_as(app):
         c = app.test_client()
         return login(c, user) if user is not None else c
     return _login
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url, tmp_path_factory):
+    """The real app on a free port (gevent, WebSocket), sharing the tests' database; one per module.
+
+    Tests that use it must put their media in live_server.media_root (see `live_app_config`)."""
+    from tests.servers import LiveServer
+
+    media = tmp_path_factory.mktemp("live-media")
+    server = LiveServer(database_url, media, tmp_path_factory.mktemp("live-logs"))
+    server.media_root = media
+    server.start()
+    yield server
+    server.stop()

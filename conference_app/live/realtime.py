@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request, url_for
 from flask_login import current_user
-from flask_socketio import Namespace, SocketIO, join_room
+from flask_socketio import Namespace, SocketIO, emit, join_room
 
 from .. import db
 from ..models import Conference, ConferenceState
@@ -191,19 +191,19 @@ class LiveNamespace(Namespace):
         s = db.session()
         conference = s.get(Conference, client.conference_id)
         if conference.state == ConferenceState.ENDED:
-            self.emit("ended", {"url": url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
-                                else url_for("live.ended", conference_id=conference.id)}, to=request.sid)
+            emit("ended", {"url": url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
+                                else url_for("live.ended", conference_id=conference.id)})
             return {"ok": True}
         views = conferences.views_of(s, conference)
         state = _state(conference, views)
         if client.view == PRESENTER:
-            self.emit("presenter", {**state, "html": render_presenter(conference, views),
-                                    "preload": _preload(views, conference.position)}, to=request.sid)
+            emit("presenter", {**state, "html": render_presenter(conference, views),
+                               "preload": _preload(views, conference.position)})
         else:
             payload = {**state, "html": render_audience(conference, views)}
             if client.view == SCREEN:
                 payload["preload"] = _preload(views, conference.position)
-            self.emit("slide", payload, to=request.sid)
+            emit("slide", payload)
         return {"ok": True, "seq": conference.seq}
 
     def on_goto(self, data=None):
