@@ -1,0 +1,142 @@
+"""Who may and who may not, for every live-conference route; bad input on joining."""
+import pytest
+from sqlmodel import select
+
+from conference_app import db
+from conference_app.live import conferences
+from conference_app.models import Conference, Participant, Presentation, Slide, SlideKind
+from tests.live.conftest import build_school
+
+VIEWERS = ["owner", "coach", "other_student", "other_coach", "admin", "anonymous"]
+
+
+@pytest.fixture
+def app_config(app_config):  # these tests need no live server
+    return app_config
+
+
+@pytest.fixture
+def cast(app, make, login_as):
+    school = build_school(app, make)
+    people = dict(owner=school.student, coach=school.coach, other_student=school.other_student,
+                  other_coach=school.other_coach, admin=make.admin("admin"), anonymous=None)
+    with app.app_context():
+        p = conferences.join(db.session(), db.session().get(Conference, school.conference.id), "Mum", "family")
+    return dict(school=school, participant=p, client=lambda who: login_as(people[who]))
+
+
+PRESENTER_ONLY = {"owner": 200, "coach": 200, "anonymous": 302, "*": 404}
+ROUTES = [
+    ("GET", "/conferences/{c}", PRESENTER_ONLY),
+    ("GET", "/conferences/{c}/qr.svg", PRESENTER_ONLY),
+    ("GET", "/conferences/{c}/present", PRESENTER_ONLY),
+    ("GET", "/conferences/{c}/screen", PRESENTER_ONLY),
+    ("GET", "/conferences/{c}/participants", PRESENTER_ONLY),
+    ("GET", "/conferences/{c}/ended", PRESENTER_ONLY),
+    ("POST", "/conferences/{c}/lock", {"owner": 303, "coach": 303, "anonymous": 302, "*": 404}),
+    ("POST", "/conferences/{c}/participants/{p}/remove", {"owner": 303, "coach": 303, "anonymous": 302, "*": 404}),
+    ("POST", "/conferences/{c}/start", {"owner": 303, "coach": 303, "anonymous": 302, "*": 404}),
+    ("POST", "/conferences/{c}/end", {"owner": 303, "coach": 303, "anonymous": 302, "*": 404}),
+    ("POST", "/presentations/{pres}/conference", {"owner": 303, "coach": 403, "anonymous": 302, "*": 404}),
+    ("GET", "/j/{code}", {"owner": 303, "*": 200}),
+    ("GET", "/live/{code}", {"*": 302}),  # not joined: sent to the join page
+    ("GET", "/live/{code}/slides/0", {"*": 404}),
+]
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+@pytest.mark.parametrize("method,url,table", ROUTES, ids=[f"{m} {u}" for m, u, _ in ROUTES])
+def test_who_may(cast, who, method, url, table):
+    school = cast["school"]
+    path = url.format(c=school.conference.id, p=cast["participant"].id, pres=school.presentation.id,
+                      code=school.conference.code)
+    response = cast["client"](who).open(path, method=method)
+    assert response.status_code == table.get(who, table.get("*")), response.text[:300]
+    if response.status_code == 302 and "/live/" not in path:
+        assert "/login" in response.headers["Location"]
+
+
+def test_qr_code_is_an_svg_of_the_join_link(cast):
+    response = cast["client"]("owner").get(f"/conferences/{cast['school'].conference.id}/qr.svg")
+    assert response.mimetype == "image/svg+xml" and b"<svg" in response.data and b"<path" in response.data
+
+
+def test_lobby_shows_code_without_ambiguous_characters(cast):
+    code = cast["school"].conference.code
+    assert len(code) == 8 and not set(code) & set("01IOL")
+    page = cast["client"]("owner").get(f"/conferences/{cast['school'].conference.id}").text
+    assert f"{code[:4]} {code[4:]}" in page and f"/j/{code}" in page
+    assert "Mum" in page
+
+
+def test_joining_validates_and_never_runs_scripts(app, cast, client):
+    code = cast["school"].conference.code
+    empty = client.post(f"/j/{code}", data={"name": "  ", "role": "family"})
+    assert empty.status_code == 422 and "Please tell us your name" in empty.text
+    bad_role = client.post(f"/j/{code}", data={"name": "Eve", "role": "coach"})
+    assert bad_role.status_code == 422  # the coach role is not for anonymous people
+    ok = client.post(f"/j/{code}", data={"name": "<script>alert(1)</script>", "role": "governor"})
+    assert ok.status_code == 303
+    again = client.post(f"/j/{code}", data={"name": "<script>alert(1)</script>", "role": "governor"})
+    assert again.status_code == 303  # a double tap joins once
+    with app.app_context():
+        names = db.session().exec(select(Participant.display_name)).all()
+    assert names.count("<script>alert(1)</script>") == 1
+    lobby = cast["client"]("owner").get(f"/conferences/{cast['school'].conference.id}").text
+    assert "<script>alert(1)</script>" not in lobby and "&lt;script&gt;" in lobby
+
+
+def test_codes_typed_loosely_still_work_and_unknown_ones_get_a_friendly_page(cast, client):
+    code = cast["school"].conference.code
+    typed = client.post("/join", data={"code": f" {code[:4].lower()}-{code[4:]} "})
+    assert typed.headers["Location"] == f"/j/{code}"
+    for wrong in ("ZZZZZZZZ", "abc", "0000-0000", "x" * 40):
+        page = client.get(f"/j/{wrong}")
+        assert page.status_code == 404 and "could not find that conference" in page.text
+
+
+def test_ended_and_locked_codes_get_friendly_pages(app, cast, client):
+    school = cast["school"]
+    owner = cast["client"]("owner")
+    owner.post(f"/conferences/{school.conference.id}/lock", data={"locked": "1"})
+    locked = client.get(f"/j/{school.conference.code}")
+    assert locked.status_code == 423 and "locked" in locked.text
+    owner.post(f"/conferences/{school.conference.id}/end")
+    ended = client.get(f"/j/{school.conference.code}")
+    assert ended.status_code == 410 and "has finished" in ended.text
+
+
+@pytest.fixture
+def limited(app_config):
+    app_config.update(RATELIMIT_ENABLED=True, JOIN_RATE_LIMIT="5 per minute")
+    return app_config
+
+
+def test_guessing_codes_is_rate_limited(limited, app, client):
+    codes = [client.get(f"/j/ABCDEFG{ch}").status_code for ch in "23456789"]
+    assert codes[:5] == [404] * 5 and set(codes[5:]) == {429}
+
+
+def test_a_presentation_that_is_not_ready_cannot_start(app, make, login_as):
+    student = make.student("ada")
+    private = make.image_item(student, title="Diary", visibility="private")
+    with app.app_context():
+        s = db.session()
+        pres = Presentation(owner_id=student.id, title="P")
+        s.add(pres)
+        s.flush()
+        s.add(Slide(presentation_id=pres.id, position=0, kind=SlideKind.ITEM, item_id=private.id))
+        s.commit()
+        pres_id = pres.id
+    response = login_as(student).post(f"/presentations/{pres_id}/conference")
+    assert response.status_code == 409 and "Almost ready" in response.text and "Slide 1" in response.text
+    with app.app_context():
+        assert db.session().exec(select(Conference)).first() is None
+
+
+def test_starting_twice_reuses_the_open_conference(app, make, login_as):
+    school = build_school(app, make, live=False)
+    owner = login_as(school.student)
+    first = owner.post(f"/presentations/{school.presentation.id}/conference")
+    second = owner.post(f"/presentations/{school.presentation.id}/conference")
+    assert first.headers["Location"] == second.headers["Location"] == f"/conferences/{school.conference.id}"
