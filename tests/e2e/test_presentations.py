@@ -220,3 +220,41 @@ def test_coach_comments_and_student_sees_them(app, open_page, sign_in, student, 
     sign_in(student_page, student)
     student_page.goto(f"/presentations/{deck.id}")
     assert student_page.locator("text=Look at your family when you say this").is_visible()
+
+
+@pytest.mark.parametrize("size", ["phone", "laptop"])
+def test_demo_school_has_a_ready_made_presentation(app, open_page, sign_in, size, screenshot):
+    """The demo's Amara has a presentation from the template with her work in it; screenshots with real media."""
+    from conference_app.demo import PASSWORD, build_demo_school
+    from conference_app.models import User
+
+    list(build_demo_school(app))
+    with app.app_context():
+        amara = db.session().exec(select(User).where(User.username == "amara")).one()
+    page = open_page(size)
+    sign_in(page, amara, PASSWORD)
+    page.goto("/presentations/")
+    page.click("text=Spring e-Portfolio day")
+    titles = page_titles(page)
+    assert titles[0] == "Welcome to my conference" and "Sunset over the estuary" in titles
+    assert "Lab report: light and cress" in titles
+    screenshot(page, "demo-editor", full_page=False)
+    ready = page.locator("#readiness").inner_text()
+    assert "Tessellation" in ready  # no description yet: the demo shows the readiness check at work
+    page.click("text=Preview")
+    page.wait_for_url("**/preview")
+    page.wait_for_load_state("load")
+    for _ in range(titles.index("Sunset over the estuary")):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => [...document.querySelectorAll('.deck__slide:not([hidden]) img')]"
+                           ".every(i => i.complete && i.naturalWidth > 0)")
+    screenshot(page, "demo-preview-work", full_page=False)
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert "My learning targets" in page.locator(".deck__slide:not([hidden])").inner_text()  # the agenda
+    goals = titles.index("Progress on my goals")
+    page.keyboard.press("Home")
+    for _ in range(goals):
+        page.keyboard.press("ArrowRight")
+    assert "Speak up in class" in page.locator(".deck__slide:not([hidden])").inner_text()
+    screenshot(page, "demo-preview-goals", full_page=False)
