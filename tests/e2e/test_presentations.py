@@ -203,7 +203,7 @@ def test_preview_keyboard_steps_through_the_slides(app, open_page, sign_in, stud
     screenshot(page, "preview-work", full_page=False)
 
 
-def test_coach_comments_and_student_sees_them(app, open_page, sign_in, student, deck, make):
+def test_coach_comments_and_student_sees_them(app, open_page, sign_in, student, deck, make, screenshot):
     from conference_app.models import User
     with app.app_context():
         coach = db.session().exec(select(User).where(User.username == "coach")).one()
@@ -216,10 +216,12 @@ def test_coach_comments_and_student_sees_them(app, open_page, sign_in, student, 
     with page.expect_response(lambda r: r.url.endswith("/comments")):
         page.click("text=Add comment >> nth=0")
     page.wait_for_selector("text=Look at your family when you say this")
+    screenshot(page, "coach-view")
     student_page = open_page("laptop")
     sign_in(student_page, student)
     student_page.goto(f"/presentations/{deck.id}")
     assert student_page.locator("text=Look at your family when you say this").is_visible()
+    screenshot(student_page, "student-sees-comment", full_page=False)
 
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])
