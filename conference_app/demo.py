@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from . import db
 from .auth.accounts import create_user, set_coaches
-from .models import ItemKind, Role, User
+from .models import Goal, ItemKind, PortfolioItem, Presentation, Role, Slide, SlideKind, User
 from .portfolio import items
 
 PASSWORD = "showcase-demo"
@@ -246,6 +246,43 @@ def _portfolio(s, student: User, n: int) -> None:
     s.commit()
 
 
+def _presentation(s, student: User) -> None:
+    """A ready-made presentation from the conference agenda, with some of the student's work in it."""
+    from .presentations.slides import template_slides
+
+    for text in ("Play my recorder piece in the school concert", "Use a fair test in every experiment",
+                 "Speak up in class at least once a day"):
+        s.add(Goal(student_id=student.id, text=text))
+    pres = Presentation(owner_id=student.id, title="Spring e-Portfolio day")
+    s.add(pres)
+    s.flush()
+    work = {i.title: i for i in s.exec(select(PortfolioItem).where(PortfolioItem.owner_id == student.id))}
+    after = {  # section title -> work slides that follow it: (item title, page, prompt, talking points, seconds)
+        "Work I'm proud of": [
+            ("Sunset over the estuary", None, "Ask me how I mixed the colours",
+             "I mixed the sky colours myself.\nPainting from the back to the front.", 90),
+            ("Persuasive writing: a library of things", None, "",
+             "I interviewed twelve people on our street.", 60)],
+        "Work that was hard": [
+            ("Lab report: light and cress", 3, "What would you test next?",
+             "My hypothesis was wrong, and that surprised me.\nThat is real science!", 90),
+            ("Tessellation", None, "", "Fitting the triangles with no gaps was hard.", 60)],
+        "How I grew": [
+            ("My recorder piece", None, "Ask me how I practised", "In September I could only play three notes.", 60)],
+    }
+    slides = []
+    for slide in template_slides(pres.id):
+        slides.append(slide)
+        for title, page, prompt, points, seconds in after.get(slide.title, []):
+            if title in work:
+                slides.append(Slide(presentation_id=pres.id, kind=SlideKind.ITEM, item_id=work[title].id, page=page,
+                                    prompt=prompt, talking_points=points, duration_seconds=seconds))
+    for position, slide in enumerate(slides):
+        slide.position = position
+        s.add(slide)
+    s.commit()
+
+
 def build_demo_school(app: Flask):
     """Create the demo school in an empty database; yields lines to print."""
     with app.app_context():
@@ -257,6 +294,8 @@ def build_demo_school(app: Flask):
                 student = create_user(s, username, name, PASSWORD, Role.STUDENT)
                 set_coaches(s, student, {coaches[coach].id})
                 _portfolio(s, student, n)
+                if username == "amara":
+                    _presentation(s, student)
             yield "Demo school created."
         yield ""
         yield f"  Demo sign-ins (password for all: {PASSWORD})"

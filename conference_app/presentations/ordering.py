@@ -38,9 +38,15 @@ def _apply(s: Session, presentation_id: int, change) -> list[Slide]:
         raise
 
 
-def append(s: Session, presentation_id: int, new: list[Slide]) -> list[Slide]:
-    """Add slides at the end."""
+class Conflict(Exception):
+    """The change would duplicate what is already there (a double submit, another tab)."""
+
+
+def append(s: Session, presentation_id: int, new: list[Slide], refuse=None) -> list[Slide]:
+    """Add slides at the end; raise Conflict (changing nothing) if refuse(current slides) is true."""
     def change(slides):
+        if refuse is not None and refuse(slides):
+            raise Conflict()
         for slide in new:
             s.add(slide)
         return slides + new

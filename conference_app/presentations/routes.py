@@ -124,6 +124,18 @@ def _slides_answer(pres: Presentation, announce: str = "", focus: str = "", stat
     return redirect(url_for("presentations.editor", presentation_id=pres.id), code=303)
 
 
+def _gone(pres: Presentation):
+    """The slide was removed meanwhile (another tab): say so, and show the current list."""
+    message = "That slide was removed meanwhile, perhaps in another tab. This is the current order."
+    if htmx:
+        response = make_response(render_template(
+            "presentations/_slides.html", **_slides_context(pres, announce=message, oob=True)), 404)
+        response.headers["HX-Retarget"] = "#slides-box"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    return _fail(404, message)
+
+
 @bp.get("/<int:presentation_id>")
 @login_required
 def editor(presentation_id: int):
@@ -204,12 +216,14 @@ def add_slide(presentation_id: int):
                 return _fail(400, f"“{item.title}” has no page {page}.")
         elif page is not None:
             return _fail(400, f"“{item.title}” has no pages to choose from.")
-        if any(sl.item_id == item.id and sl.page == page for sl in ordered_slides(s, pres.id)):
-            return _fail(409, f"“{item.title}”{f' page {page}' if page else ''} is already in this presentation.")
         slide = Slide(presentation_id=pres.id, kind=kind, item_id=item.id, page=page)
     else:
         return _fail(400, "There is no such kind of slide.")
-    ordering.append(s, pres.id, [slide])
+    try:  # the same work twice is a double submit (or another tab): checked under the presentation's lock
+        ordering.append(s, pres.id, [slide], refuse=lambda slides: slide.item_id is not None and any(
+            sl.item_id == slide.item_id and sl.page == slide.page for sl in slides))
+    except ordering.Conflict:
+        return _fail(409, f"“{item.title}”{f' page {page}' if page else ''} is already in this presentation.")
     label = slide.title or item.title + (f", page {slide.page}" if slide.page else "")
     return _slides_answer(pres, announce=f"Added “{label}” at the end.", focus=f"slide-{slide.id}-summary")
 
@@ -274,6 +288,8 @@ def order(presentation_id: int):
     if form.validate_on_submit() and form.slide.data is not None and form.to.data is not None:
         slide = slide_or_404(pres, form.slide.data)
         slides = ordering.move_to(s, pres.id, slide.id, form.to.data)
+        if slide not in slides:
+            return _gone(pres)
         return _slides_answer(pres, announce=f"Moved to position {slides.index(slide) + 1} of {len(slides)}.")
     return _fail(400, "Say which slide to move and where, or send the whole order.")
 
@@ -288,6 +304,8 @@ def move(presentation_id: int, slide_id: int):
     if direction not in ("up", "down"):
         return _fail(400, "Move a slide up or down.")
     slides = ordering.move_by(db.session(), pres.id, slide.id, -1 if direction == "up" else 1)
+    if slide not in slides:
+        return _gone(pres)
     at = slides.index(slide)
     focus_dir = direction
     if (direction == "up" and at == 0) or (direction == "down" and at == len(slides) - 1):

@@ -49,13 +49,13 @@
   }
 
   /* After a move with the ↑ ↓ buttons the list is new: put focus back where the student was. */
-  document.addEventListener("htmx:afterSettle", function (event) {
+  function restoreFocus() {
     var box = document.getElementById("slides-box");
     if (!box || !box.dataset.focus) return;
     var el = document.getElementById(box.dataset.focus);
     box.dataset.focus = "";
     if (el) el.focus();
-  });
+  }
 
   /* The preview: one slide at a time, keyboard and buttons, what the audience sees and what only I see. */
   function Deck(root) {
@@ -125,5 +125,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { initSortable(document); initDeck(); });
-  document.addEventListener("htmx:load", function (e) { initSortable(e.target); });
+  document.addEventListener("htmx:load", function (e) { initSortable(e.target); setTimeout(restoreFocus, 0); });
 })();

@@ -102,7 +102,7 @@ def test_comment_double_submit_is_one_comment(app, cast, decks):
         assert len(db.session().exec(select(RehearsalComment)).all()) == 1
 
 
-def test_coach_of_another_student_cannot_use_a_slide_id_across_presentations(cast, decks, make):
+def test_slide_of_another_presentation_is_unknown(cast, decks, make):
     other = cast["people"]["other_student"]
     theirs = decks.make(other, title="Theirs")
     their_slide = decks.ids(theirs)[0]
