@@ -1,8 +1,7 @@
 """Real-browser fixtures for the whole team.
 
-- `live_server`: the app in a SUBPROCESS (`conference-app serve`, gevent), so that no Flask app or
-  Socket.IO state is shared with the test process; same database as the tests (`database_url`), its own
-  MEDIA_ROOT (the tests' `app` writes media there too, so uploads made by `make` are served).
+- `live_server` (tests/conftest.py): the app in a SUBPROCESS (`conference-app serve`, gevent), sharing
+  the tests' database; `app_config` here points the tests' own app at its MEDIA_ROOT.
 - `browser`: the system Chromium through Playwright's sync API.
 - `phone_page` / `laptop_page` (and `open_page(kind)`): a fresh context and page at 390x844 (touch, mobile)
   or 1366x768, with `base_url` set and a guard that FAILS the test on any uncaught page error, console
@@ -12,17 +11,11 @@
 Without /usr/bin/chromium the e2e tests are skipped, unless CI is set (then they fail).
 """
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import test_config
 from tests.helpers import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -44,63 +37,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is missing"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    def __init__(self, url: str, media_root: Path, log: Path, process: subprocess.Popen):
-        self.url, self.media_root, self.log, self.process = url, media_root, log, process
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
-
-
-@pytest.fixture(scope="session")
-def live_server(database_url, tmp_path_factory):
-    """`conference-app serve` on a free port in its own process; killed at the end of the session."""
-    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-        pytest.skip(f"{CHROMIUM} is missing")
-    work = tmp_path_factory.mktemp("live")
-    media_root = work / "media"
-    media_root.mkdir()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "SECRET_KEY": "e2e-secret",
-           "LOGIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1"}
-    command = [str(Path(sys.executable).parent / "conference-app"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    log = work / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=work)
-    server = LiveServer(f"http://127.0.0.1:{port}", media_root, log, process)
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the live server exited ({process.returncode}):\n{server.output()}")
-        try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the live server did not answer /healthz in 30 s:\n{server.output()}")
-        time.sleep(0.1)
-    yield server
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
-
-
 @pytest.fixture
-def app_config(database_url, live_server):
-    """The tests' own app writes media where the live server reads it."""
-    return test_config(database_url, live_server.media_root)
+def app_config(app_config, live_server):
+    """The tests' own app writes media where the live server (tests/conftest.py) reads it."""
+    app_config["MEDIA_ROOT"] = str(live_server.media_root)
+    return app_config
 
 
 @pytest.fixture(scope="session")
