@@ -128,6 +128,8 @@
     if (!stage || !total) return;
     target = Math.max(0, Math.min(total - 1, target));
     if (target === position) return;
+    position = target;  // quick presses build on each other; the server's push corrects us if needed
+    setCount(position, total);
     socket.emit("goto", { position: target }, function (answer) {
       if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : "Not sent", "down");
     });
@@ -139,7 +141,9 @@
       if (btn) go(btn.dataset.goto === "next" ? position + 1 : position - 1);
     });
     document.addEventListener("keydown", function (e) {
-      if (e.target.closest("input, textarea, select, button, a, summary, [contenteditable]")) return;
+      if (e.target.closest("input, textarea, select, [contenteditable]")) return;
+      // Space and Enter on a focused button or link do their own thing; clickers send PageUp/PageDown.
+      if ((e.key === " " || e.key === "Enter") && e.target.closest("button, a, summary")) return;
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       var next = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, " ": 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 }[e.key];
       if (next) { e.preventDefault(); go(position + next); }
