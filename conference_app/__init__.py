@@ -1,7 +1,8 @@
 """Live student-led conferences from a student's e-portfolio."""
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, url_for
+from flask_login import current_user
 
 from . import db
 from .extensions import csrf, htmx, limiter, login_manager
@@ -51,9 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/")
     def index():
-        from flask import redirect, url_for
-        from flask_login import current_user
-
+        """The start page: the sign-in invitation, or each role's home."""
         if not current_user.is_authenticated:
             return render_template("home.html")
         if current_user.is_admin:

@@ -5,7 +5,10 @@ bp = Blueprint("live", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from .. import media
     from . import realtime, routes  # noqa: F401
+    from .access import follower_may_see_media
 
+    media.allow(app, follower_may_see_media)
     realtime.init_app(app)
     app.register_blueprint(bp)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from .. import db
 from ..auth.accounts import is_coach_of
-from ..models import Conference, Participant, Slide, SlideVisit
+from ..models import Conference, ItemKind, MediaFile, Participant, PortfolioItem, Slide, SlideVisit
 from . import conferences
 
 SESSION_KEY = "joined"  # {conference id: participant token}
@@ -49,6 +49,13 @@ def was_removed(conference: Conference) -> bool:
     token = session.get(SESSION_KEY, {}).get(str(conference.id))
     participant = conferences.participant_by_token(db.session(), conference.id, token)
     return bool(participant and participant.removed)
+
+
+def follower_may_see_media(media: MediaFile, item: PortfolioItem) -> bool:
+    """The media policy for audience phones: audience-safe work on a shown slide; a PDF only as page images."""
+    if media.variant == "original" and item.kind not in (ItemKind.VIDEO, ItemKind.AUDIO):
+        return False
+    return item.audience_safe and follower_may_see_item(item.id)
 
 
 def follower_may_see_item(item_id: int) -> bool:

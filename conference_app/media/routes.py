@@ -5,30 +5,19 @@ from flask_login import current_user
 
 from .. import db
 from ..extensions import login_manager
-from ..live.access import SESSION_KEY, follower_may_see_item
-from ..models import ItemKind, MediaFile, PortfolioItem
-from ..portfolio.access import can_view
-from . import bp
-
-
-def _may_see(media: MediaFile, item: PortfolioItem) -> bool:
-    if can_view(current_user, item):
-        return True
-    # A conference follower: audience-safe work on a slide already shown; a PDF only as page images.
-    if media.variant == "original" and item.kind not in (ItemKind.VIDEO, ItemKind.AUDIO):
-        return False
-    return item.audience_safe and follower_may_see_item(item.id)
+from ..models import MediaFile, PortfolioItem
+from . import bp, may_see
 
 
 @bp.get("/<int:file_id>")
 def file(file_id: int):
-    """A stored file, only for someone who may see it; video and audio answer Range requests."""
-    if not current_user.is_authenticated and not session.get(SESSION_KEY):
-        return login_manager.unauthorized()
+    """A stored file, only for someone a policy lets see it; video and audio answer Range requests."""
     s = db.session()
     media = s.get(MediaFile, file_id)
     item = s.get(PortfolioItem, media.item_id) if media else None
-    if media is None or item is None or not _may_see(media, item):
+    if media is None or item is None or not may_see(media, item):
+        if not current_user.is_authenticated and not session:
+            return login_manager.unauthorized()
         abort(404)
     path = Path(current_app.config["MEDIA_ROOT"]) / media.path
     if not path.is_file():

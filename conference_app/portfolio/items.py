@@ -7,6 +7,9 @@ from sqlmodel import Session, delete, select
 from ..media.pipeline import Ingested, ingest, remove_folder
 from ..models import ItemKind, ItemTag, MediaFile, PortfolioItem, User, utcnow
 
+KIND_LABELS = {ItemKind.IMAGE: "Pictures", ItemKind.VIDEO: "Videos", ItemKind.AUDIO: "Audio",
+               ItemKind.DOCUMENT: "Documents", ItemKind.WRITING: "Writing", ItemKind.LINK: "Links"}
+
 
 def _media_root() -> Path:
     return Path(current_app.config["MEDIA_ROOT"])

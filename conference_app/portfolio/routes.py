@@ -13,8 +13,6 @@ from . import bp, items
 from .access import can_approve, can_edit, can_see_portfolio, item_or_404, visible_items
 from .forms import ItemForm, tag_list
 
-KIND_LABELS = {ItemKind.IMAGE: "Pictures", ItemKind.VIDEO: "Videos", ItemKind.AUDIO: "Audio",
-               ItemKind.DOCUMENT: "Documents", ItemKind.WRITING: "Writing", ItemKind.LINK: "Links"}
 
 
 def _owner_or_404(student_id: int) -> User:
@@ -32,7 +30,7 @@ def _grid(owner: User):
     ids = [i.id for i in rows]
     return dict(items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
                 kind=kind, tag=tag, owner=owner, all_tags=items.all_tags(s, owner.id),
-                kind_labels=KIND_LABELS)
+                kind_labels=items.KIND_LABELS)
 
 
 def _portfolio_page(owner: User):
