@@ -55,9 +55,12 @@ def _async_mode(app: Flask) -> str:
 
 def init_app(app: Flask) -> None:
     """One SocketIO per app (a shared module-level one breaks a second app in the same process)."""
+    # async_handlers=False: one connection's events are handled in order (a presenter's quick
+    # presses land in the order pressed), and without a new greenlet per event.
     socketio = SocketIO(app, async_mode=_async_mode(app), message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-                        manage_session=False, ping_interval=10, ping_timeout=20)
+                        manage_session=False, async_handlers=False, ping_interval=10, ping_timeout=20)
     app.extensions["live_clients"] = {}
+    app.extensions["live_decks"] = {}
     socketio.on_namespace(LiveNamespace("/"))
 
 
@@ -69,51 +72,83 @@ def _clients() -> dict[str, Client]:
     return current_app.extensions["live_clients"]
 
 
-# ---- rendering: once per role -----------------------------------------------------------------
+# ---- rendering: once per role, once per slide ----------------------------------------------------
 
-def render_audience(conference: Conference, views) -> str:
-    if not views or conference.state != ConferenceState.LIVE:
+class RenderedDeck:
+    """A conference's slides rendered for each role the first time they are needed, then reused.
+
+    The slide order is frozen when the conference is made, so a slide change renders nothing:
+    it looks the fragments up. Kept per process for the conference's lifetime.
+    """
+
+    def __init__(self, conference: Conference):
+        s = db.session()
+        self.views = conferences.views_of(s, conference)
+        self.shown = conferences.shown_positions(s, conference.id)
+        self._audience: dict[int, str] = {}
+        self._presenter: dict[int, str] = {}
+
+    @property
+    def total(self) -> int:
+        return len(self.views)
+
+    def audience(self, position: int) -> str:
+        if position not in self._audience:
+            self._audience[position] = render_template("live/_follow_slide.html", view=self.views[position])
+        return self._audience[position]
+
+    def presenter(self, position: int) -> str:
+        if position not in self._presenter:
+            following = self.views[position + 1] if position + 1 < self.total else None
+            self._presenter[position] = render_template("live/_presenter_slide.html", view=self.views[position],
+                                                        next_view=following)
+        return self._presenter[position]
+
+    def preload(self, position: int) -> str | None:
+        """The next slide's picture, for the presenter and the projector screen to fetch ahead."""
+        nxt = self.views[position + 1] if position + 1 < self.total else None
+        if nxt is None or nxt.item is None:
+            return None
+        return media_url(nxt.files, "projector", nxt.slide.page)
+
+
+def deck_for(conference: Conference) -> RenderedDeck:
+    """Keyed by id and code: a reused id (SQLite may reuse one after a delete) never finds another's deck."""
+    decks, key = current_app.extensions["live_decks"], (conference.id, conference.code)
+    if key not in decks:
+        decks[key] = RenderedDeck(conference)
+    return decks[key]
+
+
+def render_audience(conference: Conference) -> str:
+    if conference.state != ConferenceState.LIVE or not conference.slide_ids:
         return ""
-    return render_template("live/_follow_slide.html", view=views[conference.position], conference=conference,
-                           seq=conference.seq)
+    return deck_for(conference).audience(conference.position)
 
 
-def render_presenter(conference: Conference, views) -> str:
-    if not views:
-        return ""
-    current = views[conference.position]
-    following = views[conference.position + 1] if conference.position + 1 < len(views) else None
-    return render_template("live/_presenter_slide.html", view=current, next_view=following, conference=conference)
+def render_presenter(conference: Conference) -> str:
+    return deck_for(conference).presenter(conference.position) if conference.slide_ids else ""
 
 
-def _preload(views, position: int) -> str | None:
-    """The next slide's picture, for the presenter and the projector screen to fetch ahead."""
-    if position + 1 >= len(views):
-        return None
-    nxt = views[position + 1]
-    if nxt.item is None:
-        return None
-    return media_url(nxt.files, "projector", nxt.slide.page)
-
-
-def _state(conference: Conference, views) -> dict:
-    shown = sorted(conferences.shown_positions(db.session(), conference.id))
+def _state(conference: Conference, deck: RenderedDeck) -> dict:
+    if conference.state == ConferenceState.LIVE:
+        deck.shown.add(conference.position)
     return {"conference": conference.id, "seq": conference.seq, "position": conference.position,
-            "total": len(views), "state": conference.state, "shown": shown}
+            "total": deck.total, "state": conference.state, "shown": sorted(deck.shown)}
 
 
 def push_slide(conference_id: int) -> None:
-    """Render the current slide once per role and push it to everyone in the conference."""
-    s = db.session()
-    conference = s.get(Conference, conference_id)
-    views = conferences.views_of(s, conference)
-    state = _state(conference, views)
-    audience = {**state, "html": render_audience(conference, views)}
+    """Push the current slide to everyone in the conference: one fragment per role, looked up."""
+    conference = db.session().get(Conference, conference_id)
+    deck = deck_for(conference)
+    state = _state(conference, deck)
+    audience = {**state, "html": render_audience(conference)}
+    preload = deck.preload(conference.position)
     sio = _socketio()
     sio.emit("slide", audience, to=audience_room(conference_id))
-    sio.emit("slide", {**audience, "preload": _preload(views, conference.position)}, to=screen_room(conference_id))
-    sio.emit("presenter", {**state, "html": render_presenter(conference, views),
-                           "preload": _preload(views, conference.position)}, to=presenter_room(conference_id))
+    sio.emit("slide", {**audience, "preload": preload}, to=screen_room(conference_id))
+    sio.emit("presenter", {**state, "html": deck.presenter(conference.position), "preload": preload},
+             to=presenter_room(conference_id))
 
 
 def push_participants(conference_id: int) -> None:
@@ -136,6 +171,7 @@ def push_removed(conference_id: int, participant_id: int) -> None:
 
 def push_ended(conference_id: int) -> None:
     conference = db.session().get(Conference, conference_id)
+    current_app.extensions["live_decks"].pop((conference.id, conference.code), None)
     sio = _socketio()
     sio.emit("ended", {"url": url_for("live.thanks", code=conference.code)}, to=audience_room(conference_id))
     sio.emit("ended", {"url": url_for("live.ended", conference_id=conference_id)}, to=screen_room(conference_id))
@@ -194,15 +230,15 @@ class LiveNamespace(Namespace):
             emit("ended", {"url": url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
                                 else url_for("live.ended", conference_id=conference.id)})
             return {"ok": True}
-        views = conferences.views_of(s, conference)
-        state = _state(conference, views)
+        deck = deck_for(conference)
+        state = _state(conference, deck)
         if client.view == PRESENTER:
-            emit("presenter", {**state, "html": render_presenter(conference, views),
-                               "preload": _preload(views, conference.position)})
+            emit("presenter", {**state, "html": render_presenter(conference),
+                               "preload": deck.preload(conference.position)})
         else:
-            payload = {**state, "html": render_audience(conference, views)}
+            payload = {**state, "html": render_audience(conference)}
             if client.view == SCREEN:
-                payload["preload"] = _preload(views, conference.position)
+                payload["preload"] = deck.preload(conference.position)
             emit("slide", payload)
         return {"ok": True, "seq": conference.seq}
 

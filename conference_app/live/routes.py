@@ -80,22 +80,20 @@ def present(conference_id: int):
         return redirect(url_for("live.lobby", conference_id=conference.id))
     if conference.state == ConferenceState.ENDED:
         return redirect(url_for("live.ended", conference_id=conference.id))
-    views = conferences.views_of(s, conference)
+    deck = realtime.deck_for(conference)
     return render_template("live/present.html", conference=conference, **_people(conference),
-                           presenter_html=realtime.render_presenter(conference, views),
+                           presenter_html=realtime.render_presenter(conference),
                            join_url=join_url(conference), spaced=codes.spaced(conference.code),
-                           planned=sum(v.slide.duration_seconds or 0 for v in views))
+                           planned=sum(v.slide.duration_seconds or 0 for v in deck.views))
 
 
 @bp.get("/conferences/<int:conference_id>/screen")
 @login_required
 def screen(conference_id: int):
     """For the projector: follows the presenter like any phone, with the join code in a corner."""
-    s = db.session()
     conference = conference_for_presenter(conference_id)
-    views = conferences.views_of(s, conference)
     return render_template("live/screen.html", conference=conference, spaced=codes.spaced(conference.code),
-                           slide_html=realtime.render_audience(conference, views))
+                           slide_html=realtime.render_audience(conference))
 
 
 def _people(conference):
@@ -222,11 +220,9 @@ def follow(code: str):
         return redirect(url_for("live.join", code=conference.code))
     if not conference.is_open:
         return redirect(url_for("live.thanks", code=conference.code))
-    views = conferences.views_of(s, conference)
     return render_template("live/follow.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name,
-                           slide_html=realtime.render_audience(conference, views) if conference.state == "live" else "",
-                           total=len(views))
+                           slide_html=realtime.render_audience(conference))
 
 
 @bp.get("/live/<code>/slides/<int:position>")
@@ -236,13 +232,9 @@ def browse(code: str, position: int):
     conference = conferences.by_code(s, code)
     if conference is None or current_participant(conference) is None or not conference.is_open:
         abort(404)
-    if position not in conferences.shown_positions(s, conference.id):
+    if position not in conferences.shown_positions(s, conference.id):  # the database decides, not a cache
         abort(404)
-    views = conferences.views_of(s, conference)
-    if not 0 <= position < len(views):
-        abort(404)
-    return render_template("live/_follow_slide.html", view=views[position], conference=conference,
-                           seq=conference.seq)
+    return realtime.deck_for(conference).audience(position)
 
 
 @bp.get("/live/<code>/thanks")

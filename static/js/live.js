@@ -99,10 +99,13 @@
   /* ---- the presenter ---- */
   var stage = document.getElementById("presenter");
   var position = 0, total = 0;
+  var pending = 0;  // slide changes sent and not yet acknowledged
 
   function readStage() {
     var el = stage && stage.querySelector(".presenter-slide");
-    if (el) { position = parseInt(el.dataset.position, 10); total = parseInt(el.dataset.total, 10); }
+    // While our own changes are on their way, our target stands; the last answer brings the truth.
+    if (el && !pending) position = parseInt(el.dataset.position, 10);
+    if (el) total = parseInt(el.dataset.total, 10);
     setCount(position, total);
   }
   readStage();
@@ -130,8 +133,11 @@
     if (target === position) return;
     position = target;  // quick presses build on each other; the server's push corrects us if needed
     setCount(position, total);
+    pending++;
     socket.emit("goto", { position: target }, function (answer) {
+      pending--;
       if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : "Not sent", "down");
+      if (!pending) readStage();
     });
   }
 
