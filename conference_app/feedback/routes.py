@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from .. import db
 from ..extensions import htmx
 from ..live.access import current_participant
-from ..models import Action, ActionOwner, AudienceRole, Conference, Feedback, FeedbackKind, User
+from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
 from .access import conference_for_coach, conference_for_presenter, participant_or_abort
 from .service import FeedbackError
@@ -103,7 +103,7 @@ def coach_panel(conference_id: int):
     s = db.session()
     conference = conference_for_coach(conference_id)
     note = service.note_of(s, conference.id, current_user.id)
-    return render_template("feedback/coach.html", conference=conference, owner=s.get(User, conference.owner_id),
+    return render_template("feedback/coach.html", owner=s.get(User, conference.owner_id),
                            feedback_entries=service.for_moderators(s, conference), note=note,
                            participant=current_participant(conference), **_actions_context(conference))
 
@@ -221,6 +221,3 @@ def closing(code: str):
                            owner=s.get(User, conference.owner_id), values=values, error=error,
                            sent_before=existing is not None), status
 
-
-KINDS = list(FeedbackKind)
-OWNERS = list(ActionOwner)
