@@ -1,3 +1,4 @@
+"""Routes: phones send feedback; presenter and coach moderate; the coach panel; the family's closing form."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 

@@ -4,7 +4,6 @@ hides one and it vanishes from the phones, the conference ends and the record sh
 Browser helpers are local to this file for now (to be folded into the shared e2e fixtures)."""
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -156,7 +155,8 @@ def test_three_phones_presenter_coach_and_the_record(app, make, live_server, bro
     coach.click("text=Add action")
     coach.locator(".action-row input[name=text]").first.wait_for()
     assert coach.locator(".action-row input[name=text]").first.input_value() == "Paint one picture a week"
-    shot(coach.set_viewport_size(LAPTOP) or coach, "coach-panel-1366")
+    coach.set_viewport_size(LAPTOP)
+    shot(coach, "coach-panel-1366")
 
     # the end: phones go to the closing form, then the thank-you page
     presenter.click("text=End conference")
@@ -186,7 +186,15 @@ def test_three_phones_presenter_coach_and_the_record(app, make, live_server, bro
     presenter.emulate_media(media="print")
     shot(presenter, "record-print")
     assert not presenter.locator(".topbar").is_visible()
+    presenter.emulate_media(media="screen")
+
+    # the record is in the portfolio timeline; the picture's page has its feedback with who and when
+    presenter.goto("/portfolio/")
+    presenter.locator(".record-card a").first.click()
+    presenter.wait_for_url(f"**/conferences/{cid}/record")
+    presenter.goto(f"/portfolio/items/{school.slides[1].item_id}")
+    item_feedback = presenter.locator(".item__feedback").inner_text()
+    assert "How did you mix that red?" in item_feedback and "Gran" in item_feedback
+    shot(presenter, "item-feedback-390")
     for page in (presenter, coach, mum, dad, gran):
         assert page.outside_requests == [], page.outside_requests
-    if os.environ.get("E2E_KEEP_SHOTS") is None and not SHOTS.exists():
-        shutil.rmtree(SHOTS, ignore_errors=True)

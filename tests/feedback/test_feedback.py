@@ -8,7 +8,7 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.models import (Action, Conference, ConferenceNote, FamilyForm, Feedback, Goal, Presentation,
                                    Slide, SlideKind, SlideVisit)
-from tests.feedback.conftest import HX, XSS, end, goto, join, participant_id, send, stored
+from tests.feedback.conftest import HX, XSS, end, goto, join, send, stored
 
 
 def test_a_double_tap_or_a_retry_stores_feedback_once(app, cast):
