@@ -266,3 +266,89 @@ class SlideVisit(SQLModel, table=True):
     slide_id: int | None = fk("slide.id", nullable=True, ondelete="SET NULL", index=False)
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+
+
+# ---- feedback and the conference record -----------------------------------------------------------
+
+class FeedbackKind(StrEnum):
+    QUESTION = "question"
+    COMMENT = "comment"
+    PRAISE = "praise"  # "what impressed me"
+    SUGGESTION = "suggestion"  # "next time you could..."
+
+
+class Feedback(SQLModel, table=True):
+    """A participant's question, comment, praise or suggestion, tied to the slide their phone was on.
+
+    (participant_id, client_key) is unique: the phone makes the key once per message, so a double tap
+    or a retry after a lost network stores it once. Hidden feedback never reaches an audience phone.
+    """
+
+    __table_args__ = (UniqueConstraint("participant_id", "client_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    participant_id: int = fk("participant.id")
+    client_key: str = Field(max_length=64)
+    position: int = 0  # the slide's position in the conference
+    slide_id: int | None = fk("slide.id", nullable=True, ondelete="SET NULL", index=False)
+    item_id: int | None = fk("portfolioitem.id", nullable=True, ondelete="SET NULL")
+    kind: str = Field(max_length=16, default=FeedbackKind.COMMENT)
+    body: str = Field(max_length=1000)
+    answered: bool = False
+    pinned: bool = False
+    hidden: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ConferenceNote(SQLModel, table=True):
+    """A coach's private notes on a conference (seen by that student and their coaches only)."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "author_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    author_id: int = fk("user.id", index=False)
+    body: str = Field(default="", max_length=20000)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionOwner(StrEnum):
+    STUDENT = "student"
+    FAMILY = "family"
+    COACH = "coach"
+
+
+class Action(SQLModel, table=True):
+    """Something agreed in the conference, with who does it; a student's action is also a Goal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    owner: str = Field(max_length=16, default=ActionOwner.STUDENT)
+    text: str = Field(max_length=500)
+    due_on: date | None = None
+    goal_id: int | None = fk("goal.id", nullable=True, ondelete="SET NULL", index=False)
+    created_by_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FamilyForm(SQLModel, table=True):
+    """A family member's closing form: what stood out, one question, how they will support the goals."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    participant_id: int = Field(sa_column=Column(Integer, ForeignKey("participant.id", ondelete="CASCADE"),
+                                                 nullable=False, unique=True))
+    stood_out: str = Field(default="", max_length=1000)
+    question: str = Field(default="", max_length=1000)
+    support: str = Field(default="", max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ConferenceReflection(SQLModel, table=True):
+    """The student's own reflection on the conference, part of its record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(sa_column=Column(Integer, ForeignKey("conference.id", ondelete="CASCADE"),
+                                                nullable=False, unique=True))
+    body: str = Field(default="", max_length=5000)
+    updated_at: datetime = Field(default_factory=utcnow)

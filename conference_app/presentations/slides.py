@@ -140,7 +140,7 @@ def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = No
             files[f.item_id].append(f)
     goals = []
     if any(sl.kind == SlideKind.GOALS for sl in slides):
-        goals = open_goals(s, presentation.owner_id)
+        goals = all_goals(s, presentation.owner_id)  # with their status: open ones first
     agenda = [sl.title for sl in slides if sl.kind == SlideKind.SECTION and sl.title]
     views = []
     for n, sl in enumerate(slides, 1):

@@ -18,6 +18,7 @@
 
   var socket = io({ transports: ["websocket", "polling"], auth: { conference: conferenceId, view: view },
                     reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  window.showcaseLive = { socket: socket };  // feedback.js listens on the same connection
   socket.on("connect", function () {
     setStatus("Live", "live");
     socket.emit("sync", {});

@@ -55,7 +55,7 @@ def test_new_presentation_needs_a_title(cast):
     assert r.status_code == 422
 
 
-def test_agenda_slide_lists_the_sections_and_goals_slide_the_open_goals(app, cast):
+def test_agenda_slide_lists_the_sections_and_goals_slide_the_goals_with_status(app, cast):
     owner = cast["client"]("owner")
     owner.post("/presentations/goals", data={"text": "Speak up in class"})
     owner.post("/presentations/goals", data={"text": "Finish my book"})
@@ -65,7 +65,9 @@ def test_agenda_slide_lists_the_sections_and_goals_slide_the_open_goals(app, cas
     pid = create(owner)
     preview = owner.get(f"/presentations/{pid}/preview").text
     assert "Speak up in class" in preview
-    assert "Finish my book" not in preview  # done goals are not "current"
+    # every goal with its status (issue 5: last conference's actions show how they went), open ones first
+    assert preview.index("Speak up in class") < preview.index("Finish my book")
+    assert "In progress" in preview and "Done" in preview
     assert preview.count("<li>My learning targets</li>") == 1  # the agenda
 
 

@@ -1,0 +1,72 @@
+"""Feedback over Socket.IO, on the live conference's connections and rooms.
+
+Stored first, then rendered once per audience and fanned out:
+- moderators (presenter view, coach panel: the presenter room) get every item, hidden ones marked;
+- phones (the audience room) get a participant-safe rendering of visible items when the conference
+  shows everyone's feedback; otherwise only the author's phone (its participant room) gets its own.
+- hiding pushes `feedback_hidden` to the audience room; hidden items are never rendered for phones
+  again (pushes, `feedback_sync` on every (re)connect, page loads all read `service.for_audience`).
+"""
+from flask import Flask, current_app, render_template, request
+from flask_socketio import emit
+
+from .. import db
+from ..live.realtime import FOLLOWER, PRESENTER, audience_room, participant_room, presenter_room
+from ..models import Conference, Feedback, Participant
+from . import service
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["socketio"].on_event("feedback_sync", on_feedback_sync)
+
+
+def _sio():
+    return current_app.extensions["socketio"]
+
+
+def render_items(entries, moderator: bool) -> str:
+    return "".join(render_template("feedback/_item.html", e=e, moderator=moderator) for e in entries)
+
+
+def push_feedback(feedback_id: int) -> None:
+    """A new or changed item: to moderators always; to phones only while it is visible."""
+    s = db.session()
+    feedback = s.get(Feedback, feedback_id)
+    conference = s.get(Conference, feedback.conference_id)
+    sio = _sio()
+    sio.emit("feedback", {"id": feedback.id, "html": render_items([service.entry(s, feedback, False)], True)},
+             to=presenter_room(conference.id))
+    if feedback.hidden:
+        sio.emit("feedback_hidden", {"id": feedback.id}, to=audience_room(conference.id))
+        return
+    payload = {"id": feedback.id, "author": feedback.participant_id,
+               "html": render_items([service.entry(s, feedback, True)], False)}
+    sio.emit("feedback", payload, to=audience_room(conference.id) if conference.show_feedback
+             else participant_room(feedback.participant_id))
+
+
+def push_resync(conference_id: int) -> None:
+    """What phones may see changed as a whole (the setting): each phone asks again for its list."""
+    _sio().emit("feedback_resync", {}, to=audience_room(conference_id))
+
+
+def on_feedback_sync(data=None):
+    """A (re)connected client asks for the feed; it gets the list it may see, and only it gets it."""
+    client = current_app.extensions["live_clients"].get(request.sid)
+    if client is None:
+        return {"ok": False}
+    s = db.session()
+    conference = s.get(Conference, client.conference_id)
+    if conference is None:
+        return {"ok": False}
+    if client.view == PRESENTER:
+        html = render_items(service.for_moderators(s, conference), True)
+    elif client.view == FOLLOWER:
+        participant = s.get(Participant, client.participant_id)
+        if participant is None or participant.removed:
+            return {"ok": False}
+        html = render_items(service.for_audience(s, conference, participant), False)
+    else:
+        return {"ok": True}
+    emit("feedback_list", {"html": html, "show_all": conference.show_feedback})
+    return {"ok": True}

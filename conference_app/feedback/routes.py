@@ -1,0 +1,224 @@
+"""Routes: phones send feedback; presenter and coach moderate; the coach panel; the family's closing form."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import db
+from ..extensions import htmx
+from ..live.access import current_participant
+from ..models import Action, AudienceRole, Conference, Feedback, User
+from . import bp, realtime, service
+from .access import conference_for_coach, conference_for_presenter, participant_or_abort
+from .service import FeedbackError
+
+
+def _closing_hours() -> int:
+    return int(current_app.config.get("FAMILY_FORM_HOURS", 48))
+
+
+# ---- phones: sending feedback --------------------------------------------------------------------
+
+def phone_context(conference: Conference, participant) -> dict:
+    """What follow.html needs for the feedback form and feed (the live blueprint's follower page)."""
+    s = db.session()
+    return {"feedback_entries": service.for_audience(s, conference, participant), "feedback_key": service.new_key(),
+            "feedback_kinds": service.KIND_LABELS,
+            "coach_panel": conference.is_open and participant.role == AudienceRole.COACH
+            and current_user.is_authenticated and current_user.id == participant.user_id}
+
+
+def moderation_context(conference: Conference) -> dict:
+    """What present.html needs for the moderated feed (the live blueprint's presenter page)."""
+    return {"feedback_entries": service.for_moderators(db.session(), conference)}
+
+
+@bp.post("/live/<code>/feedback")
+def send(code: str):
+    """A phone sends a question, comment, praise or suggestion; retries with the same key store it once."""
+    s = db.session()
+    conference, participant = participant_or_abort(code)
+    data = request.form
+    try:
+        feedback, created = service.send(s, conference, participant, kind=data.get("kind", ""),
+                                         body=data.get("body", ""), position=data.get("position"),
+                                         client_key=data.get("client_key"))
+    except FeedbackError as e:
+        key = data.get("client_key") if e.status != 400 else service.new_key()
+        context = dict(conference=conference, feedback_key=key or service.new_key(), error=str(e),
+                       kind=data.get("kind", ""), body=data.get("body", ""), feedback_kinds=service.KIND_LABELS)
+        template = "feedback/_form.html" if htmx else "feedback/send.html"
+        return render_template(template, **context), e.status
+    if created:
+        realtime.push_feedback(feedback.id)
+    if htmx:
+        return render_template("feedback/_form.html", conference=conference, feedback_key=service.new_key(),
+                               sent=feedback, kind=feedback.kind,
+                               feedback_kinds=service.KIND_LABELS), 201 if created else 200
+    flash("Sent. Thank you!", "success")
+    return redirect(url_for("live.follow", code=conference.code), code=303)
+
+
+# ---- presenter and coach: moderating ------------------------------------------------------------
+
+def _feedback_of(conference: Conference, feedback_id: int) -> Feedback:
+    feedback = db.session().get(Feedback, feedback_id)
+    if feedback is None or feedback.conference_id != conference.id:
+        abort(404)
+    return feedback
+
+
+@bp.post("/conferences/<int:conference_id>/feedback/<int:feedback_id>")
+@login_required
+def moderate(conference_id: int, feedback_id: int):
+    """Mark answered, pin or hide (and undo); phones lose hidden feedback at once."""
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    feedback = _feedback_of(conference, feedback_id)
+    try:
+        service.moderate(s, feedback, request.form.get("field", ""), request.form.get("value") == "1")
+    except FeedbackError as e:
+        return render_template("feedback/_error.html", message=str(e)), e.status
+    realtime.push_feedback(feedback.id)
+    if htmx:
+        return realtime.render_items([service.entry(s, feedback, False)], True)
+    return redirect(request.referrer or url_for("live.present", conference_id=conference.id), code=303)
+
+
+@bp.post("/conferences/<int:conference_id>/show-feedback")
+@login_required
+def show_feedback(conference_id: int):
+    """Whether phones see everyone's visible feedback (on) or only their own (off)."""
+    s = db.session()
+    conference = conference_for_presenter(conference_id)
+    service.set_show_feedback(s, conference, request.form.get("on") == "1")
+    realtime.push_resync(conference.id)
+    if htmx:
+        return render_template("feedback/_show_toggle.html", conference=conference)
+    return redirect(request.referrer or url_for("live.present", conference_id=conference.id), code=303)
+
+
+# ---- the coach panel: notes and actions -----------------------------------------------------------
+
+@bp.get("/conferences/<int:conference_id>/coach")
+@login_required
+def coach_panel(conference_id: int):
+    s = db.session()
+    conference = conference_for_coach(conference_id)
+    note = service.note_of(s, conference.id, current_user.id)
+    return render_template("feedback/coach.html", owner=s.get(User, conference.owner_id),
+                           feedback_entries=service.for_moderators(s, conference), note=note,
+                           participant=current_participant(conference), **_actions_context(conference))
+
+
+@bp.post("/conferences/<int:conference_id>/notes")
+@login_required
+def save_notes(conference_id: int):
+    """Autosaved while the coach types (and by the Save button without JavaScript)."""
+    s = db.session()
+    conference = conference_for_coach(conference_id)
+    try:
+        note = service.save_note(s, conference, current_user.id, request.form.get("body", ""))
+    except FeedbackError as e:
+        return _saved_answer(conference, e.status, error=str(e))
+    return _saved_answer(conference, 200, saved_at=note.updated_at)
+
+
+def _saved_answer(conference, status: int, error: str = "", saved_at=None):
+    if htmx:
+        return render_template("feedback/_saved.html", error=error, saved_at=saved_at), status
+    flash(error or "Saved.", "error" if error else "success")
+    return redirect(url_for("feedback.coach_panel", conference_id=conference.id), code=303)
+
+
+def _actions_context(conference: Conference, **extra) -> dict:
+    return {"actions": service.actions_of(db.session(), conference.id), "owner_labels": service.OWNER_LABELS,
+            "conference": conference, **extra}
+
+
+def _actions_answer(conference: Conference, status: int = 200, **extra):
+    if htmx:
+        return render_template("feedback/_actions.html", **_actions_context(conference, **extra)), status
+    if extra.get("error"):
+        flash(extra["error"], "error")
+    return redirect(url_for("feedback.coach_panel", conference_id=conference.id) + "#actions", code=303)
+
+
+@bp.post("/conferences/<int:conference_id>/actions")
+@login_required
+def add_action(conference_id: int):
+    s = db.session()
+    conference = conference_for_coach(conference_id)
+    data = request.form
+    try:
+        service.add_action(s, conference, current_user.id, data.get("text"), data.get("owner"), data.get("due_on"))
+    except FeedbackError as e:
+        return _actions_answer(conference, e.status, error=str(e), draft=data)
+    return _actions_answer(conference, 201)
+
+
+def _action_of(conference: Conference, action_id: int) -> Action:
+    action = db.session().get(Action, action_id)
+    if action is None or action.conference_id != conference.id:
+        abort(404)
+    return action
+
+
+@bp.post("/conferences/<int:conference_id>/actions/<int:action_id>")
+@login_required
+def update_action(conference_id: int, action_id: int):
+    """Autosaved edits of one action; a student's action keeps its goal in step."""
+    s = db.session()
+    conference = conference_for_coach(conference_id)
+    action = _action_of(conference, action_id)
+    data = request.form
+    try:
+        service.update_action(s, conference, action, data.get("text"), data.get("owner"), data.get("due_on"))
+    except FeedbackError as e:
+        s.rollback()
+        return _saved_answer(conference, e.status, error=str(e))
+    return _saved_answer(conference, 200, saved_at=action.updated_at)
+
+
+@bp.post("/conferences/<int:conference_id>/actions/<int:action_id>/delete")
+@login_required
+def delete_action(conference_id: int, action_id: int):
+    s = db.session()
+    conference = conference_for_coach(conference_id)
+    service.delete_action(s, _action_of(conference, action_id))
+    return _actions_answer(conference)
+
+
+# ---- the family's closing form ------------------------------------------------------------------------
+
+def wants_family_form(conference: Conference, participant) -> bool:
+    """Send this phone to the closing form before the thank-you page? (live.thanks asks.)"""
+    return (participant is not None and participant.role == AudienceRole.FAMILY
+            and service.closing_open(conference, _closing_hours())
+            and service.family_form_of(db.session(), participant.id) is None)
+
+
+@bp.route("/live/<code>/closing", methods=["GET", "POST"])
+def closing(code: str):
+    s = db.session()
+    conference, participant = participant_or_abort(code)
+    if participant.role != AudienceRole.FAMILY:
+        abort(404)
+    if conference.is_open:
+        return redirect(url_for("live.follow", code=conference.code))
+    if not service.closing_open(conference, _closing_hours()):
+        return render_template("feedback/closing_closed.html", conference=conference,
+                               owner=s.get(User, conference.owner_id)), 410
+    existing = service.family_form_of(s, participant.id)
+    values = {"stood_out": existing.stood_out if existing else "", "question": existing.question if existing else "",
+              "support": existing.support if existing else ""}
+    error, status = "", 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in values}
+        try:
+            service.save_family_form(s, conference, participant, **values)
+            return redirect(url_for("live.thanks", code=conference.code), code=303)
+        except FeedbackError as e:
+            error, status = str(e), e.status
+    return render_template("feedback/closing.html", conference=conference, participant=participant,
+                           owner=s.get(User, conference.owner_id), values=values, error=error,
+                           sent_before=existing is not None), status
+

@@ -1,0 +1,102 @@
+"""Gathering a conference record in a fixed number of queries; the page, print view and download
+all render `records/_record.html` from this."""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlmodel import Session, select
+
+from ..feedback import service
+from ..live import conferences
+from ..models import (Action, Conference, ConferenceNote, ConferenceReflection, ConferenceState, FamilyForm,
+                      Participant, Presentation, SlideVisit, User, utcnow)
+from ..presentations.slides import SlideView
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class SlideRecord:
+    view: SlideView
+    seconds: int
+    feedback: list[service.Entry] = field(default_factory=list)
+
+    @property
+    def position(self) -> int:
+        return self.view.number - 1
+
+
+@dataclass
+class Record:
+    conference: Conference
+    owner: User
+    presentation: Presentation
+    attendees: list[Participant]
+    slides: list[SlideRecord]
+    notes: list[tuple[ConferenceNote, str]]
+    actions: list[Action]
+    family_forms: list[tuple[FamilyForm, Participant]]
+    reflection: ConferenceReflection | None
+
+    @property
+    def seconds(self) -> int:
+        c = self.conference
+        if not c.started_at:
+            return 0
+        return int((_aware(c.ended_at or utcnow()) - _aware(c.started_at)).total_seconds())
+
+    @property
+    def feedback_count(self) -> int:
+        return sum(len(sl.feedback) for sl in self.slides)
+
+
+def build(s: Session, conference: Conference, with_notes: bool = True) -> Record:
+    views = conferences.views_of(s, conference)
+    end = _aware(conference.ended_at) or utcnow()
+    spent: dict[int, int] = {}
+    for visit in s.exec(select(SlideVisit).where(SlideVisit.conference_id == conference.id)):
+        until = _aware(visit.ended_at) or end
+        spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - _aware(visit.started_at))
+                                                                          .total_seconds()))
+    slides = {p: SlideRecord(views[p], seconds) for p, seconds in sorted(spent.items()) if 0 <= p < len(views)}
+    for e in reversed(service.for_moderators(s, conference)):  # oldest first within a slide
+        if e.fb.position in slides:
+            slides[e.fb.position].feedback.append(e)
+    attendees = list(s.exec(select(Participant).where(Participant.conference_id == conference.id,
+                                                      Participant.removed == False)  # noqa: E712
+                            .order_by(Participant.joined_at, Participant.id)))
+    notes = []
+    if with_notes:
+        notes = list(s.exec(select(ConferenceNote, User.display_name).join(User, User.id == ConferenceNote.author_id)
+                            .where(ConferenceNote.conference_id == conference.id, ConferenceNote.body != "")
+                            .order_by(ConferenceNote.id)).all())
+    forms = list(s.exec(select(FamilyForm, Participant).join(Participant, Participant.id == FamilyForm.participant_id)
+                        .where(FamilyForm.conference_id == conference.id).order_by(FamilyForm.id)).all())
+    reflection = s.exec(select(ConferenceReflection)
+                        .where(ConferenceReflection.conference_id == conference.id)).first()
+    return Record(conference=conference, owner=s.get(User, conference.owner_id),
+                  presentation=s.get(Presentation, conference.presentation_id), attendees=attendees,
+                  slides=list(slides.values()), notes=notes, actions=service.actions_of(s, conference.id),
+                  family_forms=forms, reflection=reflection)
+
+
+def ended_for(s: Session, student_id: int) -> list[Conference]:
+    """The student's ended conferences, newest first: the records in their portfolio timeline."""
+    return list(s.exec(select(Conference).where(Conference.owner_id == student_id,
+                                                Conference.state == ConferenceState.ENDED)
+                       .order_by(Conference.ended_at.desc(), Conference.id.desc())))
+
+
+def save_reflection(s: Session, conference: Conference, body: str) -> ConferenceReflection:
+    body = service.clean_text(body, 5000, "reflection", required=False)
+    reflection = s.exec(select(ConferenceReflection)
+                        .where(ConferenceReflection.conference_id == conference.id)).first()
+    if reflection is None:
+        reflection = ConferenceReflection(conference_id=conference.id)
+        s.add(reflection)
+    reflection.body, reflection.updated_at = body, utcnow()
+    s.commit()
+    return reflection

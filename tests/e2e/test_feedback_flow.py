@@ -1,0 +1,200 @@
+"""A real browser: three phones send feedback on different slides, the presenter sees it live, the coach
+hides one and it vanishes from the phones, the conference ends and the record shows everything.
+
+Browser helpers are local to this file for now (to be folded into the shared e2e fixtures)."""
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.live.conftest import build_school
+from tests.helpers import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+SHOTS = Path(os.environ.get("E2E_SHOTS", "/tmp/feedback-shots"))
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                reason="no system Chromium")
+
+
+@pytest.fixture
+def app_config(app_config, live_server):
+    app_config["MEDIA_ROOT"] = str(live_server.media_root)
+    return app_config
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else None, args=ARGS)
+        yield b
+        b.close()
+
+
+def page_for(browser, live_server, viewport, opened):
+    context = browser.new_context(viewport=viewport, base_url=live_server.url)
+    opened.append(context)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    page.on("dialog", lambda d: d.accept())
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None)
+    page.outside_requests = outside
+    return page
+
+
+def sign_in(page, username):
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/(portfolio|students|presentations).*"))
+
+
+def join(page, code, name):
+    page.goto(f"/j/{code}")
+    page.fill("#name", name)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/live/{code}")
+    page.wait_for_selector("[data-live-status][data-state=live]")
+
+
+def send(page, kind_label, text):
+    page.locator("#feedback-form .chip", has_text=kind_label).click()
+    page.fill("#feedback-body", text)
+    page.click("#feedback-form button[type=submit]")
+    page.wait_for_selector("#feedback-form [data-send-status]:has-text('Sent')")
+    page.wait_for_selector(f"#feedback-feed >> text={text}")
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def contexts():
+    opened = []
+    yield opened
+    for c in opened:
+        c.close()
+
+
+def test_three_phones_presenter_coach_and_the_record(app, make, live_server, browser, contexts):
+    school = build_school(app, make)
+    code, cid = school.conference.code, school.conference.id
+
+    presenter = page_for(browser, live_server, LAPTOP, contexts)
+    sign_in(presenter, "amara")
+    presenter.goto(f"/conferences/{cid}/present")
+    presenter.wait_for_selector("[data-live-status][data-state=live]")
+
+    coach = page_for(browser, live_server, PHONE, contexts)
+    sign_in(coach, "coach")
+    join(coach, code, "Ms Okafor")
+    coach.click("text=Coach panel")
+    coach.wait_for_url(f"**/conferences/{cid}/coach")
+    coach.wait_for_selector("[data-live-status][data-state=live]")
+
+    mum, dad, gran = (page_for(browser, live_server, PHONE, contexts) for _ in range(3))
+    for page, name in ((mum, "Mum"), (dad, "Dad"), (gran, "Gran")):
+        join(page, code, name)
+        page.wait_for_selector("#slide .follow-slide[data-position='0']")
+
+    # slide 1: Mum asks; slide 3: Dad suggests; Gran looks back at slide 1 and praises it
+    presenter.click("[data-goto=next]")
+    mum.wait_for_selector("#slide .follow-slide[data-position='1']")
+    send(mum, "Question", "How did you mix that red?")
+    presenter.click("[data-goto=next]")
+    presenter.wait_for_selector(".presenter-slide[data-position='2']")
+    presenter.click("[data-goto=next]")
+    dad.wait_for_selector("#slide .follow-slide[data-position='3']")
+    send(dad, "Next time you could", "Next time try a bigger canvas")
+    gran.wait_for_selector("#slide .follow-slide[data-position='3']")
+    gran.click("[data-browse-step='-1']")  # back to 2
+    gran.wait_for_selector("#slide .follow-slide[data-position='2']")
+    gran.click("[data-browse-step='-1']")  # back to 1
+    gran.wait_for_selector("#slide .follow-slide[data-position='1']")
+    send(gran, "What impressed me", "<b>Such</b> a steady hand <script>alert(1)</script>")
+
+    # the presenter and the coach see all three, live, with the slide each was about
+    for page in (presenter, coach):
+        feed = page.locator("#feedback-feed")
+        for text in ("How did you mix that red?", "Next time try a bigger canvas", "Such</b> a steady hand"):
+            feed.locator(".fb", has_text=text).wait_for()
+    assert "Slide 2" in presenter.locator(".fb", has_text="steady hand").inner_text()  # browsed back: slide 2 of 5
+    assert "Slide 4" in presenter.locator(".fb", has_text="bigger canvas").inner_text()
+    assert presenter.locator("#feedback-feed b").count() == 0  # shown as text, never as HTML
+    # everyone's feedback reaches every phone
+    mum.locator("#feedback-feed .fb", has_text="bigger canvas").wait_for()
+    shot(presenter, "presenter-1366")
+    shot(coach, "coach-panel-390")
+    shot(gran, "phone-390")
+
+    # the coach hides Mum's question: it vanishes from every phone, and stays marked for the coach
+    coach.locator(".fb", has_text="mix that red").get_by_role("button", name="Hide").click()
+    coach.locator(".fb--hidden", has_text="mix that red").wait_for()
+    for page in (mum, dad, gran):
+        page.locator("#feedback-feed .fb", has_text="mix that red").wait_for(state="detached")
+    presenter.locator(".fb--hidden", has_text="mix that red").wait_for()
+    mum.reload()
+    mum.wait_for_selector("[data-live-status][data-state=live]")
+    assert mum.locator("#feedback-feed .fb", has_text="mix that red").count() == 0
+
+    # the coach writes notes and an action: autosaved
+    coach.fill("#notes", "Confident today; explained the mixing well.")
+    coach.locator("[data-save-status]", has_text="Saved").first.wait_for()
+    coach.fill("#action-new", "Paint one picture a week")
+    coach.click("text=Add action")
+    coach.locator(".action-row input[name=text]").first.wait_for()
+    assert coach.locator(".action-row input[name=text]").first.input_value() == "Paint one picture a week"
+    coach.set_viewport_size(LAPTOP)
+    shot(coach, "coach-panel-1366")
+
+    # the end: phones go to the closing form, then the thank-you page
+    presenter.click("text=End conference")
+    presenter.wait_for_url(f"**/conferences/{cid}/ended")
+    for page in (mum, dad, gran):
+        page.wait_for_url(f"**/live/{code}/closing")
+    shot(mum, "closing-390")
+    mum.fill("#stood_out", "How proud she was of the red painting")
+    mum.fill("#support", "We will visit the gallery together")
+    mum.click("text=Send and finish")
+    mum.wait_for_url(f"**/live/{code}/thanks")
+    assert "Thank you for coming, Mum" in mum.content()
+
+    presenter.click("text=Open the conference record")
+    presenter.wait_for_url(f"**/conferences/{cid}/record")
+    record = presenter.locator(".record").inner_text()
+    for text in ("Mum", "Dad", "Gran", "Ms Okafor", "How did you mix that red?", "Next time try a bigger canvas",
+                 "<b>Such</b> a steady hand", "Hidden: only Amara and coaches see this",
+                 "Confident today", "Paint one picture a week", "How proud she was of the red painting",
+                 "We will visit the gallery together", "On screen for"):
+        assert text in record, text
+    presenter.fill("#reflection-body", "I was nervous at first but it went well.")
+    presenter.locator("#reflection [data-save-status]", has_text="Saved").wait_for()
+    shot(presenter, "record-1366")
+    presenter.set_viewport_size(PHONE)
+    shot(presenter, "record-390")
+    presenter.emulate_media(media="print")
+    shot(presenter, "record-print")
+    assert not presenter.locator(".topbar").is_visible()
+    presenter.emulate_media(media="screen")
+
+    # the record is in the portfolio timeline; the picture's page has its feedback with who and when
+    presenter.goto("/portfolio/")
+    presenter.locator(".record-card a").first.click()
+    presenter.wait_for_url(f"**/conferences/{cid}/record")
+    presenter.goto(f"/portfolio/items/{school.slides[1].item_id}")
+    item_feedback = presenter.locator(".item__feedback").inner_text()
+    assert "How did you mix that red?" in item_feedback and "Gran" in item_feedback
+    shot(presenter, "item-feedback-390")
+    for page in (presenter, coach, mum, dad, gran):
+        assert page.outside_requests == [], page.outside_requests
