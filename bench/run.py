@@ -53,6 +53,8 @@ def parse_args(argv=None):
     p.add_argument("--app-serve", default=DEFAULT_APP_SERVE)
     p.add_argument("--app-args", default="", help="extra arguments appended to --app-serve")
     p.add_argument("--gen-nice", type=int, default=0, help="run the generator with this niceness")
+    p.add_argument("--gen-client", choices=("raw", "socket.io-client"), default="raw",
+                   help="raw: Engine.IO/Socket.IO frames over bare ws (light); socket.io-client: the library")
     p.add_argument("--wave", type=int, default=50, help="connections opened at once")
     p.add_argument("--no-install", action="store_true", help="skip npm ci")
     p.add_argument("--timeout", type=int, default=300, help="seconds allowed per generator run")
@@ -179,7 +181,7 @@ def run_target(target, a, tmp):
         mem = MemWatch(proc.pid)
         cfg = dict(target=target, url=f"http://127.0.0.1:{port}", seed=seed, followers=a.followers,
                    advances=a.advances, scenarios=a.scenarios.split(","), slides=a.slides,
-                   wave=a.wave, deadline_s=a.timeout - 10)
+                   wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client)
         cfg_path = tmp / f"gen-{target}.json"
         cfg_path.write_text(json.dumps(cfg))
         gen_cmd = ["node", str(GEN_DIR / "gen.js"), str(cfg_path)]
@@ -201,7 +203,7 @@ def run_target(target, a, tmp):
 
 def table(rows):
     cols = ["target", "scenario", "followers", "conferences", "p50_ms", "p95_ms", "p99_ms", "max_ms",
-            "missed", "out_of_order", "peak_rss_mb"]
+            "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"]
     widths = [max(len(c), *(len(str(r.get(c))) for r in rows)) for c in cols]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
     out = [line, "-" * len(line)]

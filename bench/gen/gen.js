@@ -13,6 +13,7 @@
 const fs = require("fs");
 const { performance } = require("perf_hooks");
 const { io } = require("socket.io-client");
+const WebSocket = require("ws");
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const {
@@ -121,7 +122,78 @@ function makeClient(kind, conf, idx) {
   };
 }
 
+// Followers speak Engine.IO 4 / Socket.IO 5 over a bare `ws` socket: the
+// same frames a phone's socket.io-client exchanges, without the client
+// library's layers, so that 1,000 receivers cost the generator little.
+function connectRaw(c) {
+  return new Promise((resolve, reject) => {
+    const wsUrl = url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket";
+    const headers = target === "app" ? { Cookie: c.cookie } : {};
+    const s = new WebSocket(wsUrl, { headers, perMessageDeflate: true });
+    c.socket = s;
+    c.acks = new Map();
+    c.nextAck = 0;
+    // the subset of socket.io-client's Socket API the scenarios use
+    c.emit = (ev, data, cb) => {
+      const id = c.nextAck++;
+      c.acks.set(id, cb);
+      s.send("42" + id + JSON.stringify([ev, data]));
+    };
+    let synced = false;
+    const timer = setTimeout(() => reject(new Error("connect/sync timeout")), CONNECT_TIMEOUT);
+    const fail = (msg) => {
+      clearTimeout(timer);
+      reject(new Error(msg));
+    };
+    s.on("message", (buf) => {
+      const m = buf.toString();
+      const t = m.charCodeAt(0);
+      if (t === 52 /* "4" message */) {
+        const st = m.charCodeAt(1);
+        if (st === 51 /* "3" ack */) {
+          const open = m.indexOf("[");
+          const id = Number(m.slice(2, open));
+          const cb = c.acks.get(id);
+          c.acks.delete(id);
+          if (cb) cb(JSON.parse(m.slice(open))[0]);
+        } else if (st === 50 /* "2" event */) {
+          const [ev, d] = JSON.parse(m.slice(2));
+          if (ev !== "slide") return;
+          if (!synced) {
+            synced = true;
+            clearTimeout(timer);
+            c.lastSeq = d.seq;
+            c.syncSlide = d;
+            resolve();
+            return;
+          }
+          onSlide(c, d);
+        } else if (st === 48 /* "0" connect */) {
+          if (target === "peer") {
+            const j = { code: c.conf.code, conference: c.conf.conference, presenter: c.kind === "presenter" };
+            s.send("42" + JSON.stringify(["join", j]));
+          }
+          s.send('42["sync"]');
+        } else if (st === 52 /* "4" connect_error */) {
+          fail(`connect_error: ${m.slice(2)}`);
+        }
+      } else if (t === 50 /* "2" ping */) {
+        s.send("3");
+      } else if (t === 48 /* "0" open */) {
+        s.send("40" + (target === "app" ? JSON.stringify({ conference: c.conf.conference }) : ""));
+      } else if (t === 49 /* "1" close */) {
+        c.disconnected = "server close";
+      }
+    });
+    s.on("error", (e) => fail(`ws error: ${e.message}`));
+    s.on("close", () => {
+      c.disconnected = c.disconnected || "closed";
+    });
+  });
+}
+
 function connect(c) {
+  if (cfg.client !== "socket.io-client") return connectRaw(c);
   return new Promise((resolve, reject) => {
     const opts = {
       transports: ["websocket"],
@@ -135,6 +207,7 @@ function connect(c) {
     }
     const s = io(url, opts);
     c.socket = s;
+    c.emit = (ev, data, cb) => s.emit(ev, data, cb);
     const timer = setTimeout(() => reject(new Error("connect/sync timeout")), CONNECT_TIMEOUT);
     let synced = false;
     s.on("slide", (d) => {
@@ -196,6 +269,41 @@ function onSlide(c, d) {
   curScenario.lat.push(now - t0);
 }
 
+// CPU time (ms) used so far by the server under test (utime + stime of the
+// pid run.py gave us, its threads included) and by this generator.
+const CLK_TCK = 100;
+function treePids(pid) {
+  const out = [];
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop();
+    out.push(p);
+    try {
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        const kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, "utf8").trim();
+        if (kids) todo.push(...kids.split(" ").map(Number));
+      }
+    } catch {}
+  }
+  return out;
+}
+function serverCpuMs() {
+  if (!cfg.server_pid) return null;
+  let ms = 0;
+  for (const pid of treePids(cfg.server_pid)) {
+    try {
+      const st = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+    } catch {}
+  }
+  return ms;
+}
+function genCpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function pct(sorted, p) {
   if (!sorted.length) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -225,12 +333,13 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   const goto = (i, k) => {
     const p = presenters[i];
     sentAt[i][k] = performance.now();
-    p.socket.emit("goto", { position: positions[i][k] }, (ack) => {
+    p.emit("goto", { position: positions[i][k] }, (ack) => {
       if (!ack || ack.ok !== true) ackErrors++;
       else acked++;
     });
   };
   const expected = followers.length * K;
+  const cpu0 = [serverCpuMs(), genCpuMs()];
   const start = performance.now();
   for (let k = 1; k <= K; k++) {
     const tick = start + (k - 1) * PERIOD;
@@ -256,6 +365,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   const settleUntil = performance.now() + PERIOD + SETTLE;
   while (curScenario.received < expected && performance.now() < settleUntil) await sleep(20);
   await sleep(100);
+  const cpu1 = [serverCpuMs(), genCpuMs()];
   const lat = Float64Array.from(curScenario.lat).sort();
   let missedFollowers = 0,
     missedUpdates = 0,
@@ -290,6 +400,8 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     out_of_order: outOfOrder,
     wrong_payload: wrong,
     disconnected,
+    server_cpu_ms_per_advance: cpu0[0] === null ? null : Math.round((cpu1[0] - cpu0[0]) / K),
+    gen_cpu_ms_per_advance: Math.round((cpu1[1] - cpu0[1]) / K),
     goto_acked: acked,
     goto_ack_errors: ackErrors,
   };
