@@ -325,18 +325,23 @@ def create_app(seed_rows, opts):
     return app, socketio
 
 
+def prepare(args):
+    """Choose the WebSocket implementation before engine.io is imported."""
+    if args.ws != "geventwebsocket":
+        sys.modules["geventwebsocket"] = None  # make engine.io use simple-websocket
+    if args.ws == "simple":
+        disable_permessage_deflate()
+    with open(args.seed) as f:
+        return json.load(f)
+
+
 def serve(args):
     """Run the prototype under gevent's production WSGI server."""
     if not args.no_patch:
         from gevent import monkey
 
         monkey.patch_all()
-    if args.ws != "geventwebsocket":
-        sys.modules["geventwebsocket"] = None  # make engine.io use simple-websocket
-    if args.ws == "simple":
-        disable_permessage_deflate()
-    with open(args.seed) as f:
-        rows = json.load(f)
+    rows = prepare(args)
     app, socketio = create_app(rows, args)
     from gevent.pywsgi import WSGIServer
 
@@ -348,6 +353,18 @@ def serve(args):
     server = WSGIServer((args.host, args.port), app, log=None, error_log=sys.stderr, **handler)
     print(f"proto_app serving on {args.host}:{args.port} ({vars(args)})", flush=True)
     server.serve_forever()
+
+
+def gunicorn_app():
+    """WSGI app for `gunicorn -k gevent 'proto_app:gunicorn_app()'`.
+
+    PROTO_SEED names the seed file; PROTO_ARGS holds extra serve options."""
+    import shlex
+
+    argv = ["serve", "--seed", os.environ["PROTO_SEED"], "--port", "0"]
+    args = parse_args(argv + shlex.split(os.environ.get("PROTO_ARGS", "")))
+    app, _ = create_app(prepare(args), args)
+    return app
 
 
 def main(argv=None):

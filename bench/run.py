@@ -46,6 +46,7 @@ def parse_args(argv=None):
     p.add_argument("--conferences", type=int, default=250)
     p.add_argument("--advances", type=int, default=10, help="K: advances per presenter per scenario")
     p.add_argument("--slides", type=int, default=40)
+    p.add_argument("--warmup", type=int, default=1, help="unmeasured rounds before the K advances")
     p.add_argument("--quick", action="store_true", help="CI size: 100 followers in 25 conferences, 5 advances")
     p.add_argument("--scenarios", default="burst,staggered")
     p.add_argument("--targets", default="app,peer", help="comma list of app, peer")
@@ -181,7 +182,7 @@ def run_target(target, a, tmp):
         mem = MemWatch(proc.pid)
         cfg = dict(target=target, url=f"http://127.0.0.1:{port}", seed=seed, followers=a.followers,
                    advances=a.advances, scenarios=a.scenarios.split(","), slides=a.slides,
-                   wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client)
+                   wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client, warmup=a.warmup)
         cfg_path = tmp / f"gen-{target}.json"
         cfg_path.write_text(json.dumps(cfg))
         gen_cmd = ["node", str(GEN_DIR / "gen.js"), str(cfg_path)]
@@ -204,7 +205,7 @@ def run_target(target, a, tmp):
 def table(rows):
     cols = ["target", "scenario", "followers", "conferences", "p50_ms", "p95_ms", "p99_ms", "max_ms",
             "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"]
-    widths = [max(len(c), *(len(str(r.get(c))) for r in rows)) for c in cols]
+    widths = [max([len(c)] + [len(str(r.get(c))) for r in rows]) for c in cols]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
     out = [line, "-" * len(line)]
     for r in rows:

@@ -30,7 +30,9 @@ const {
   connect_timeout_ms: CONNECT_TIMEOUT = 15000,
   deadline_s: DEADLINE = 300,
   rng_seed: RNG_SEED = 42,
+  warmup: W = 1, // unmeasured rounds at the start of each scenario (still checked for misses)
 } = cfg;
+const T = W + K; // rounds per scenario
 
 const log = (...a) => process.stderr.write(`[gen ${target}] ${a.join(" ")}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -260,13 +262,16 @@ function onSlide(c, d) {
   if (c.kind !== "follower") return;
   const k = d.seq - expectSeq0[c.confIdx]; // 1..K
   const t0 = sentAt[c.confIdx][k];
-  if (!(k >= 1 && k <= K) || t0 === undefined || d.position !== sc.positions[c.confIdx][k]) {
+  if (!(k >= 1 && k <= T) || t0 === undefined || d.position !== sc.positions[c.confIdx][k]) {
     sc.wrong = (sc.wrong || 0) + 1;
     return;
   }
   sc.got += 1;
   curScenario.received += 1;
-  curScenario.lat.push(now - t0);
+  if (k > W) {
+    curScenario.lat.push(now - t0);
+    curScenario.rounds[k - W - 1].push(now - t0);
+  }
 }
 
 // CPU time (ms) used so far by the server under test (utime + stime of the
@@ -312,18 +317,18 @@ function pct(sorted, p) {
 
 async function runScenario(name, presenters, followers, slidesPerConf) {
   const R = presenters.length;
-  sentAt = presenters.map(() => new Array(K + 1));
+  sentAt = presenters.map(() => new Array(T + 1));
   expectSeq0 = presenters.map((p) => p.lastSeq);
   const positions = presenters.map((p) => {
-    const arr = new Array(K + 1);
+    const arr = new Array(T + 1);
     let pos = p.syncSlide.position;
-    for (let k = 1; k <= K; k++) {
+    for (let k = 1; k <= T; k++) {
       pos = (pos + 1) % slidesPerConf;
       arr[k] = pos;
     }
     return arr;
   });
-  curScenario = { name, received: 0, lat: [] };
+  curScenario = { name, received: 0, lat: [], rounds: Array.from({ length: K }, () => []) };
   for (const c of [...presenters, ...followers]) {
     c.scenario = { got: 0, positions };
     c.lastSeq = expectSeq0[c.confIdx];
@@ -338,10 +343,10 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
       else acked++;
     });
   };
-  const expected = followers.length * K;
+  const expected = followers.length * T;
   const cpu0 = [serverCpuMs(), genCpuMs()];
   const start = performance.now();
-  for (let k = 1; k <= K; k++) {
+  for (let k = 1; k <= T; k++) {
     const tick = start + (k - 1) * PERIOD;
     const wait = tick - performance.now();
     if (wait > 0) await sleep(wait);
@@ -374,9 +379,9 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     disconnected = 0;
   for (const f of followers) {
     const sc = f.scenario;
-    if (sc.got < K) {
+    if (sc.got < T) {
       missedFollowers++;
-      missedUpdates += K - sc.got;
+      missedUpdates += T - sc.got;
     }
     outOfOrder += (sc.outOfOrder || 0) + (sc.gaps || 0);
     wrong += sc.wrong || 0;
@@ -389,6 +394,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     followers: followers.length,
     conferences: R,
     advances: K,
+    warmup: W,
     samples: lat.length,
     expected,
     p50_ms: round(pct(lat, 50)),
@@ -400,8 +406,9 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     out_of_order: outOfOrder,
     wrong_payload: wrong,
     disconnected,
-    server_cpu_ms_per_advance: cpu0[0] === null ? null : Math.round((cpu1[0] - cpu0[0]) / K),
-    gen_cpu_ms_per_advance: Math.round((cpu1[1] - cpu0[1]) / K),
+    server_cpu_ms_per_advance: cpu0[0] === null ? null : Math.round((cpu1[0] - cpu0[0]) / T),
+    gen_cpu_ms_per_advance: Math.round((cpu1[1] - cpu0[1]) / T),
+    round_p95_ms: curScenario.rounds.map((r) => round(pct(Float64Array.from(r).sort(), 95))),
     goto_acked: acked,
     goto_ack_errors: ackErrors,
   };
@@ -439,7 +446,7 @@ async function main() {
   for (const name of scenarios) {
     const res = await runScenario(name, presenters, followers, slidesPerConf);
     process.stdout.write(JSON.stringify(res) + "\n");
-    log(`${name}: p50 ${res.p50_ms} p95 ${res.p95_ms} p99 ${res.p99_ms} missed ${res.missed}`);
+    log(`${name}: p50 ${res.p50_ms} p95 ${res.p95_ms} p99 ${res.p99_ms} missed ${res.missed}; p95 per round ${res.round_p95_ms.join(" ")}`);
     await sleep(500);
   }
   for (const c of all) c.socket.close();
