@@ -26,7 +26,7 @@ import sys
 
 MODES = {
     # how the transport is set up
-    "ws": ("simple", "simple-deflate", "geventwebsocket"),
+    "ws": ("simple", "simple-deflate", "simple-frames", "geventwebsocket"),
     # how handlers are registered and the slide is pushed
     "emit": ("flask", "server", "prebuilt"),
 }
@@ -106,6 +106,51 @@ def disable_permessage_deflate():
             return None
 
     sws.PerMessageDeflate = Declined
+
+
+def frame_once_per_message():
+    """Frame each outgoing text message once, not once per recipient.
+
+    engine.io's writer calls ws.send(text) for every phone; simple-websocket
+    frames it through wsproto each time. Without permessage-deflate a server
+    frame is the same bytes for every recipient (servers do not mask), so
+    the last frame is kept and reused while the text is equal.
+    """
+    import struct
+
+    from engineio.async_drivers import _websocket_wsgi as w
+    import simple_websocket
+
+    last = [None, b""]
+
+    def frame(data: bytes, opcode: int) -> bytes:
+        n = len(data)
+        if n < 126:
+            head = struct.pack("!BB", 0x80 | opcode, n)
+        elif n < 65536:
+            head = struct.pack("!BBH", 0x80 | opcode, 126, n)
+        else:
+            head = struct.pack("!BBQ", 0x80 | opcode, 127, n)
+        return head + data
+
+    def send(self, message):
+        ws = self.ws
+        if not ws.connected:
+            raise OSError()
+        if message is not last[0] and message != last[0]:
+            if isinstance(message, bytes):
+                last[1] = frame(message, 0x2)
+            else:
+                last[1] = frame(message.encode("utf-8"), 0x1)
+            last[0] = message
+        try:
+            ws.sock.sendall(last[1])
+        except OSError:
+            raise
+        except simple_websocket.ConnectionClosed:
+            raise OSError()
+
+    w.SimpleWebSocketWSGI.send = send
 
 
 class Conference:
@@ -329,8 +374,10 @@ def prepare(args):
     """Choose the WebSocket implementation before engine.io is imported."""
     if args.ws != "geventwebsocket":
         sys.modules["geventwebsocket"] = None  # make engine.io use simple-websocket
-    if args.ws == "simple":
+    if args.ws in ("simple", "simple-frames"):
         disable_permessage_deflate()
+    if args.ws == "simple-frames":
+        frame_once_per_message()
     with open(args.seed) as f:
         return json.load(f)
 

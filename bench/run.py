@@ -20,6 +20,7 @@ import os
 import shlex
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,8 @@ def parse_args(argv=None):
     p.add_argument("--gen-client", choices=("raw", "socket.io-client"), default="raw",
                    help="raw: Engine.IO/Socket.IO frames over bare ws (light); socket.io-client: the library")
     p.add_argument("--wave", type=int, default=50, help="connections opened at once")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="run app and peer alternately this many times; report medians (shared machines are noisy)")
     p.add_argument("--no-install", action="store_true", help="skip npm ci")
     p.add_argument("--timeout", type=int, default=300, help="seconds allowed per generator run")
     p.add_argument("--json-out", help="also write the JSON lines to this file")
@@ -202,9 +205,27 @@ def run_target(target, a, tmp):
         stop(proc)
 
 
+def merge(rs):
+    """One row from repeated runs: medians of the latencies, sums of the misses."""
+    if len(rs) == 1:
+        return rs[0]
+    med = lambda k: statistics.median(r[k] for r in rs if r[k] is not None)  # noqa: E731
+    out = dict(rs[0])
+    for k in ("p50_ms", "p95_ms", "p99_ms", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"):
+        out[k] = round(med(k), 2)
+    out["max_ms"] = max(r["max_ms"] for r in rs)
+    for k in ("missed", "missed_followers", "out_of_order", "wrong_payload", "disconnected", "samples", "expected"):
+        out[k] = sum(r[k] for r in rs)
+    out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rs)
+    out["p95_runs"] = [r["p95_ms"] for r in rs]
+    out["repeats"] = len(rs)
+    return out
+
+
 def table(rows):
     cols = ["target", "scenario", "followers", "conferences", "p50_ms", "p95_ms", "p99_ms", "max_ms",
-            "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"]
+            "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance",
+            "p95_runs"]
     widths = [max([len(c)] + [len(str(r.get(c))) for r in rows]) for c in cols]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
     out = [line, "-" * len(line)]
@@ -221,9 +242,12 @@ def main(argv=None):
     targets = a.targets.split(",")
     with tempfile.TemporaryDirectory(prefix="showcase-bench-") as d:
         tmp = Path(d)
-        results = {}
-        for t in targets:
-            results[t] = {r["scenario"]: r for r in run_target(t, a, tmp)}
+        runs = {t: {} for t in targets}  # target -> scenario -> [result per repeat]
+        for i in range(a.repeat):
+            for t in targets:
+                for r in run_target(t, a, tmp):
+                    runs[t].setdefault(r["scenario"], []).append(r)
+        results = {t: {sc: merge(rs) for sc, rs in by_sc.items()} for t, by_sc in runs.items()}
         if os.environ.get("BENCH_KEEP_LOGS"):
             for f in tmp.glob("server-*.log"):
                 print(f"--- {f.name}\n{f.read_text()[-3000:]}", file=sys.stderr)
@@ -246,6 +270,9 @@ def main(argv=None):
             "missed": main_r["missed"],
             "out_of_order": main_r["out_of_order"],
             "peak_rss_mb": main_r["peak_rss_mb"],
+            "server_cpu_ms_per_advance": main_r["server_cpu_ms_per_advance"],
+            "peer_server_cpu_ms_per_advance": peer["server_cpu_ms_per_advance"] if peer else None,
+            "repeats": a.repeat,
             "peer_p95_ms": peer["p95_ms"] if peer else None,
             "peer_peak_rss_mb": peer["peak_rss_mb"] if peer else None,
             "ratio_p95": round(app["p95_ms"] / peer["p95_ms"], 2) if app and peer and peer["p95_ms"] else None,
