@@ -28,7 +28,7 @@ MODES = {
     # how the transport is set up
     "ws": ("simple", "simple-deflate", "simple-frames", "geventwebsocket"),
     # how handlers are registered and the slide is pushed
-    "emit": ("flask", "server", "prebuilt"),
+    "emit": ("flask", "server", "prebuilt", "direct"),
 }
 
 
@@ -45,11 +45,12 @@ def parse_args(argv=None):
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, required=True)
     v.add_argument("--ws", choices=MODES["ws"], default="simple")
-    v.add_argument("--emit", choices=MODES["emit"], default="prebuilt")
+    v.add_argument("--emit", choices=MODES["emit"], default="server")
     v.add_argument("--async-handlers", action="store_true",
                    help="python-socketio runs each event in its own greenlet")
     v.add_argument("--store", choices=("memory", "sqlite"), default="memory",
                    help="where the current slide is kept before it is pushed")
+    v.add_argument("--profile", help="write cProfile stats here when stopped (SIGTERM)")
     v.add_argument("--no-patch", action="store_true", help="skip gevent monkey patching")
     return p.parse_args(argv)
 
@@ -149,6 +150,44 @@ def frame_once_per_message():
             raise
         except simple_websocket.ConnectionClosed:
             raise OSError()
+
+    w.SimpleWebSocketWSGI.send = send
+
+
+def enable_direct_writes():
+    """Let an emitter write to a WebSocket itself when nothing is queued for it.
+
+    engine.io hands every packet to the connection's writer greenlet through
+    a queue (two greenlet switches and a queue round-trip per phone). Here
+    each connection's send is serialised by a lock, and push_direct() writes
+    straight from the emitting greenlet when the connection's queue is empty
+    and no write is in flight; otherwise it queues as usual, so the order
+    of packets on a connection is kept.
+    """
+    import gevent.lock
+    from engineio import socket as eio_socket
+    from engineio.async_drivers import _websocket_wsgi as w
+
+    orig_handler = eio_socket.Socket._websocket_handler
+
+    def _websocket_handler(self, ws):
+        ws.write_lock = gevent.lock.Semaphore()
+        self.direct_ws = ws
+        try:
+            return orig_handler(self, ws)
+        finally:
+            self.direct_ws = None
+
+    eio_socket.Socket._websocket_handler = _websocket_handler
+    eio_socket.Socket.direct_ws = None
+    orig_send = w.SimpleWebSocketWSGI.send
+
+    def send(self, message):
+        lock = getattr(self, "write_lock", None)
+        if lock is None:
+            return orig_send(self, message)
+        with lock:
+            return orig_send(self, message)
 
     w.SimpleWebSocketWSGI.send = send
 
@@ -341,6 +380,8 @@ def create_app(seed_rows, opts):
             store(c, data["position"])
             if opts.emit == "prebuilt":
                 push_prebuilt(c)
+            elif opts.emit == "direct":
+                push_direct(c)
             else:
                 sio.emit("slide", c.payload, to=c.room)
             return {"ok": True, "seq": c.seq}
@@ -366,6 +407,25 @@ def create_app(seed_rows, opts):
             if s is not None and not s.closed:
                 s.send(pkt)
 
+    def push_direct(c):
+        """Encode once; write straight to each idle WebSocket, else queue."""
+        text = sio_packet.Packet(sio_packet.EVENT, namespace="/", data=["slide", c.payload]).encode()
+        pkt = eio_packet.Packet(eio_packet.MESSAGE, text)
+        frame_text = "4" + text  # the Engine.IO MESSAGE packet, as engine.io encodes it
+        eio = sio.eio
+        for _sid, eio_sid in sio.manager.get_participants("/", c.room):
+            s = eio.sockets.get(eio_sid)
+            if s is None or s.closed:
+                continue
+            ws = s.direct_ws
+            if ws is not None and s.queue.empty() and not ws.write_lock.locked():
+                try:
+                    ws.send(frame_text)
+                except OSError:
+                    pass  # the reader sees the close and cleans up
+            else:
+                s.send(pkt)
+
     app.extensions["bench_socketio"] = socketio
     return app, socketio
 
@@ -378,6 +438,10 @@ def prepare(args):
         disable_permessage_deflate()
     if args.ws == "simple-frames":
         frame_once_per_message()
+    if args.emit == "direct":
+        if args.ws == "geventwebsocket":
+            raise SystemExit("--emit direct needs simple-websocket")
+        enable_direct_writes()
     with open(args.seed) as f:
         return json.load(f)
 
@@ -399,6 +463,21 @@ def serve(args):
         handler = {"handler_class": WebSocketHandler}
     server = WSGIServer((args.host, args.port), app, log=None, error_log=sys.stderr, **handler)
     print(f"proto_app serving on {args.host}:{args.port} ({vars(args)})", flush=True)
+    if args.profile:
+        import cProfile
+        import signal
+
+        import gevent
+
+        prof = cProfile.Profile()
+
+        def dump():
+            prof.disable()
+            prof.dump_stats(args.profile)
+            server.stop(timeout=1)
+
+        gevent.signal_handler(signal.SIGTERM, dump)
+        prof.enable()
     server.serve_forever()
 
 
