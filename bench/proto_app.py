@@ -45,7 +45,7 @@ def parse_args(argv=None):
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, required=True)
     v.add_argument("--ws", choices=MODES["ws"], default="simple")
-    v.add_argument("--emit", choices=MODES["emit"], default="server")
+    v.add_argument("--emit", choices=MODES["emit"], default="direct")
     v.add_argument("--async-handlers", action="store_true",
                    help="python-socketio runs each event in its own greenlet")
     v.add_argument("--store", choices=("memory", "sqlite"), default="memory",

@@ -146,6 +146,15 @@ class MemWatch:
         return round(sum(self.hwm.values()) / 1024, 1)
 
 
+def cpu_stall_us():
+    """Total µs some task waited for a CPU (PSI), or None where PSI is absent."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return int(f.readline().rsplit("total=", 1)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def start(cmd, cwd, log_path):
     log(f"start: {cmd}")
     out = open(log_path, "w")
@@ -191,13 +200,18 @@ def run_target(target, a, tmp):
         gen_cmd = ["node", str(GEN_DIR / "gen.js"), str(cfg_path)]
         if a.gen_nice:
             gen_cmd = ["nice", "-n", str(a.gen_nice)] + gen_cmd
+        stall0, t0 = cpu_stall_us(), time.monotonic()
         res = subprocess.run(gen_cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=a.timeout)
+        stall1, t1 = cpu_stall_us(), time.monotonic()
         peak = mem.stop()
         results = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
         if res.returncode != 0:
             log(f"generator for {target} exited {res.returncode}; server log: {server_log}")
         for r in results:
             r["peak_rss_mb"] = peak
+            # share of the run during which something on the machine waited for a CPU
+            r["cpu_pressure_pct"] = (round((stall1 - stall0) / 1e4 / (t1 - t0), 1)
+                                     if stall0 is not None and stall1 is not None else None)
         if proc.poll() is not None:
             log(f"{target} server died (exit {proc.returncode}); log: {server_log}")
         return results
@@ -211,7 +225,7 @@ def merge(rs):
         return rs[0]
     med = lambda k: statistics.median(r[k] for r in rs if r[k] is not None)  # noqa: E731
     out = dict(rs[0])
-    for k in ("p50_ms", "p95_ms", "p99_ms", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"):
+    for k in ("p50_ms", "p95_ms", "p99_ms", "p95_round_median_ms", "cpu_pressure_pct", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"):
         out[k] = round(med(k), 2)
     out["max_ms"] = max(r["max_ms"] for r in rs)
     for k in ("missed", "missed_followers", "out_of_order", "wrong_payload", "disconnected", "samples", "expected"):
@@ -224,8 +238,9 @@ def merge(rs):
 
 def table(rows):
     cols = ["target", "scenario", "followers", "conferences", "p50_ms", "p95_ms", "p99_ms", "max_ms",
+            "p95_round_median_ms",
             "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance",
-            "p95_runs"]
+            "cpu_pressure_pct", "p95_runs"]
     widths = [max([len(c)] + [len(str(r.get(c))) for r in rows]) for c in cols]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
     out = [line, "-" * len(line)]
@@ -273,9 +288,15 @@ def main(argv=None):
             "server_cpu_ms_per_advance": main_r["server_cpu_ms_per_advance"],
             "peer_server_cpu_ms_per_advance": peer["server_cpu_ms_per_advance"] if peer else None,
             "repeats": a.repeat,
+            "p95_round_median_ms": main_r["p95_round_median_ms"],
             "peer_p95_ms": peer["p95_ms"] if peer else None,
+            "peer_p95_round_median_ms": peer["p95_round_median_ms"] if peer else None,
             "peer_peak_rss_mb": peer["peak_rss_mb"] if peer else None,
             "ratio_p95": round(app["p95_ms"] / peer["p95_ms"], 2) if app and peer and peer["p95_ms"] else None,
+            "ratio_p95_round_median": (round(app["p95_round_median_ms"] / peer["p95_round_median_ms"], 2)
+                                       if app and peer and peer["p95_round_median_ms"] else None),
+            "ratio_server_cpu": (round(app["server_cpu_ms_per_advance"] / peer["server_cpu_ms_per_advance"], 2)
+                                 if app and peer and peer["server_cpu_ms_per_advance"] else None),
         }
         lines.append(json.dumps(line))
     print("\n".join(lines))
