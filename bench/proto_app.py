@@ -50,6 +50,8 @@ def parse_args(argv=None):
                    help="python-socketio runs each event in its own greenlet")
     v.add_argument("--store", choices=("memory", "sqlite"), default="memory",
                    help="where the current slide is kept before it is pushed")
+    v.add_argument("--nagle", action="store_true",
+                   help="leave Nagle's algorithm on (gevent's pywsgi default; Node's ws and gunicorn turn it off)")
     v.add_argument("--profile", help="write cProfile stats here when stopped (SIGTERM)")
     v.add_argument("--no-patch", action="store_true", help="skip gevent monkey patching")
     return p.parse_args(argv)
@@ -407,6 +409,25 @@ def create_app(seed_rows, opts):
             if s is not None and not s.closed:
                 s.send(pkt)
 
+    import fcntl
+    import struct
+    import termios
+
+    DIRECT_MAX_UNSENT = 32 * 1024
+    buf = bytearray(4)
+
+    def unsent_bytes(ws):
+        """Bytes still in the kernel's send queue of this connection (SIOCOUTQ).
+
+        A phone that stopped reading fills it; such a connection goes through
+        engine.io's queue and writer, so that one slow phone cannot hold up
+        the push to the rest of its room."""
+        try:
+            fcntl.ioctl(ws.ws.sock.fileno(), termios.TIOCOUTQ, buf)
+        except (OSError, AttributeError):
+            return 1 << 30
+        return struct.unpack("i", buf)[0]
+
     def push_direct(c):
         """Encode once; write straight to each idle WebSocket, else queue."""
         text = sio_packet.Packet(sio_packet.EVENT, namespace="/", data=["slide", c.payload]).encode()
@@ -418,7 +439,8 @@ def create_app(seed_rows, opts):
             if s is None or s.closed:
                 continue
             ws = s.direct_ws
-            if ws is not None and s.queue.empty() and not ws.write_lock.locked():
+            if (ws is not None and s.queue.empty() and not ws.write_lock.locked()
+                    and unsent_bytes(ws) < DIRECT_MAX_UNSENT):
                 try:
                     ws.send(frame_text)
                 except OSError:
@@ -461,7 +483,17 @@ def serve(args):
         from geventwebsocket.handler import WebSocketHandler
 
         handler = {"handler_class": WebSocketHandler}
-    server = WSGIServer((args.host, args.port), app, log=None, error_log=sys.stderr, **handler)
+    import socket as _socket
+
+    class NoDelayWSGIServer(WSGIServer):
+        """pywsgi with TCP_NODELAY on each connection, as Node's ws sets it."""
+
+        def handle(self, sock, address):
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            return super().handle(sock, address)
+
+    cls = WSGIServer if args.nagle else NoDelayWSGIServer
+    server = cls((args.host, args.port), app, log=None, error_log=sys.stderr, **handler)
     print(f"proto_app serving on {args.host}:{args.port} ({vars(args)})", flush=True)
     if args.profile:
         import cProfile
