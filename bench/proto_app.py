@@ -52,6 +52,9 @@ def parse_args(argv=None):
                    help="where the current slide is kept before it is pushed")
     v.add_argument("--nagle", action="store_true",
                    help="leave Nagle's algorithm on (gevent's pywsgi default; Node's ws and gunicorn turn it off)")
+    v.add_argument("--gc", choices=("default", "log", "freeze"), default="default",
+                   help="log: report collections over 5 ms on stderr; freeze: gc.freeze() every 2 s "
+                        "(long-lived connection objects leave the collector's scans)")
     v.add_argument("--profile", help="write cProfile stats here when stopped (SIGTERM)")
     v.add_argument("--no-patch", action="store_true", help="skip gevent monkey patching")
     return p.parse_args(argv)
@@ -476,6 +479,7 @@ def serve(args):
         monkey.patch_all()
     rows = prepare(args)
     app, socketio = create_app(rows, args)
+    tune_gc(args.gc)
     from gevent.pywsgi import WSGIServer
 
     handler = {}
@@ -511,6 +515,36 @@ def serve(args):
         gevent.signal_handler(signal.SIGTERM, dump)
         prof.enable()
     server.serve_forever()
+
+
+def tune_gc(mode):
+    """Watch or tame the cyclic garbage collector (see NOTES.md)."""
+    import gc
+    import time
+
+    if mode == "log":
+        t0 = [0.0]
+
+        def cb(phase, info):
+            if phase == "start":
+                t0[0] = time.perf_counter()
+            else:
+                ms = (time.perf_counter() - t0[0]) * 1000
+                if ms > 5:
+                    print(f"gc gen{info['generation']} {ms:.1f} ms collected={info['collected']}",
+                          file=sys.stderr, flush=True)
+
+        gc.callbacks.append(cb)
+    elif mode == "freeze":
+        import gevent
+
+        def freezer():
+            while True:
+                gevent.sleep(2)
+                gc.freeze()
+
+        gc.freeze()
+        gevent.spawn(freezer)
 
 
 def gunicorn_app():
