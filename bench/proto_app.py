@@ -52,7 +52,7 @@ def parse_args(argv=None):
                    help="where the current slide is kept before it is pushed")
     v.add_argument("--nagle", action="store_true",
                    help="leave Nagle's algorithm on (gevent's pywsgi default; Node's ws and gunicorn turn it off)")
-    v.add_argument("--gc", choices=("default", "log", "freeze"), default="default",
+    v.add_argument("--gc", choices=("default", "log", "freeze"), default="freeze",
                    help="log: report collections over 5 ms on stderr; freeze: gc.freeze() every 2 s "
                         "(long-lived connection objects leave the collector's scans)")
     v.add_argument("--profile", help="write cProfile stats here when stopped (SIGTERM)")
