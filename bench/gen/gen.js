@@ -1,0 +1,463 @@
+// Load generator for Showcase's live slides.
+//
+// Opens N follower connections spread over R conferences (one presenter each),
+// through the app's real join flow (target "app") or the reference peer's
+// `join` event (target "peer"), then runs scenarios in which every presenter
+// advances K times. For every follower and every advance it records the time
+// from the presenter's `goto` emit to the matching `slide` arrival (same
+// process, same clock) and checks that the follower got every seq in order.
+//
+// Usage: node gen.js CONFIG.json   (see bench/run.py for the fields)
+// Prints progress on stderr and one JSON object per scenario on stdout.
+"use strict";
+const fs = require("fs");
+const { performance } = require("perf_hooks");
+const { io } = require("socket.io-client");
+const WebSocket = require("ws");
+
+const cfg = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const {
+  target, // "app" | "peer"
+  url, // http://127.0.0.1:PORT
+  seed, // [{conference, code, username, password}]
+  followers: N,
+  advances: K,
+  scenarios, // ["burst", "staggered"]
+  period_ms: PERIOD = 1000,
+  wave = 50, // connections opened at once
+  http_concurrency: HTTP_CONC = 16,
+  settle_ms: SETTLE = 3000, // how long to wait for stragglers after the last advance
+  connect_timeout_ms: CONNECT_TIMEOUT = 15000,
+  deadline_s: DEADLINE = 300,
+  rng_seed: RNG_SEED = 42,
+  warmup: W = 1, // unmeasured rounds at the start of each scenario (still checked for misses)
+} = cfg;
+const T = W + K; // rounds per scenario
+
+const log = (...a) => process.stderr.write(`[gen ${target}] ${a.join(" ")}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const hardStop = setTimeout(() => {
+  log(`deadline of ${DEADLINE}s reached, giving up`);
+  process.exit(3);
+}, DEADLINE * 1000);
+
+// Small deterministic PRNG (mulberry32) so runs are comparable.
+let rngState = RNG_SEED >>> 0;
+function rand() {
+  rngState = (rngState + 0x6d2b79f5) >>> 0;
+  let t = rngState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+// ---------------------------------------------------------------- HTTP flow
+function cookieJar() {
+  const jar = new Map();
+  return {
+    take(res) {
+      for (const sc of res.headers.getSetCookie()) {
+        const [pair] = sc.split(";");
+        const i = pair.indexOf("=");
+        jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+      }
+    },
+    header() {
+      return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    },
+    has: (k) => jar.has(k),
+  };
+}
+
+function csrfFrom(html) {
+  const m =
+    html.match(/name="csrf_token"[^>]*value="([^"]+)"/) ||
+    html.match(/value="([^"]+)"[^>]*name="csrf_token"/);
+  if (!m) throw new Error("no csrf_token in form");
+  return m[1];
+}
+
+// GET a form, POST it back with the CSRF token; return the cookie header.
+async function formFlow(path, fields) {
+  const jar = cookieJar();
+  const r1 = await fetch(url + path, { redirect: "manual" });
+  if (r1.status !== 200) throw new Error(`GET ${path}: ${r1.status}`);
+  jar.take(r1);
+  const token = csrfFrom(await r1.text());
+  const body = new URLSearchParams({ ...fields, csrf_token: token });
+  const r2 = await fetch(url + path, {
+    method: "POST",
+    redirect: "manual",
+    body,
+    headers: { Cookie: jar.header(), "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  await r2.arrayBuffer();
+  if (r2.status !== 303) throw new Error(`POST ${path}: ${r2.status}`);
+  jar.take(r2);
+  if (!jar.has("session")) throw new Error(`POST ${path}: no session cookie`);
+  return jar.header();
+}
+
+async function pool(items, conc, fn) {
+  let i = 0;
+  const workers = Array.from({ length: Math.min(conc, items.length) }, async () => {
+    while (i < items.length) {
+      const j = i++;
+      await fn(items[j], j);
+    }
+  });
+  await Promise.all(workers);
+}
+
+// ---------------------------------------------------------------- clients
+const ROLES = ["family", "family", "governor", "guest"];
+
+function makeClient(kind, conf, idx) {
+  return {
+    kind, // "presenter" | "follower"
+    conf, // seed entry
+    idx,
+    cookie: null,
+    socket: null,
+    lastSeq: -1,
+    scenario: null, // per-scenario tracking, set by runScenario
+  };
+}
+
+// Followers speak Engine.IO 4 / Socket.IO 5 over a bare `ws` socket: the
+// same frames a phone's socket.io-client exchanges, without the client
+// library's layers, so that 1,000 receivers cost the generator little.
+function connectRaw(c) {
+  return new Promise((resolve, reject) => {
+    const wsUrl = url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket";
+    const headers = target === "app" ? { Cookie: c.cookie } : {};
+    const s = new WebSocket(wsUrl, { headers, perMessageDeflate: true });
+    c.socket = s;
+    c.acks = new Map();
+    c.nextAck = 0;
+    // the subset of socket.io-client's Socket API the scenarios use
+    c.emit = (ev, data, cb) => {
+      const id = c.nextAck++;
+      c.acks.set(id, cb);
+      s.send("42" + id + JSON.stringify([ev, data]));
+    };
+    let synced = false;
+    const timer = setTimeout(() => reject(new Error("connect/sync timeout")), CONNECT_TIMEOUT);
+    const fail = (msg) => {
+      clearTimeout(timer);
+      reject(new Error(msg));
+    };
+    s.on("message", (buf) => {
+      const m = buf.toString();
+      const t = m.charCodeAt(0);
+      if (t === 52 /* "4" message */) {
+        const st = m.charCodeAt(1);
+        if (st === 51 /* "3" ack */) {
+          const open = m.indexOf("[");
+          const id = Number(m.slice(2, open));
+          const cb = c.acks.get(id);
+          c.acks.delete(id);
+          if (cb) cb(JSON.parse(m.slice(open))[0]);
+        } else if (st === 50 /* "2" event */) {
+          const [ev, d] = JSON.parse(m.slice(2));
+          if (ev !== "slide") return;
+          if (!synced) {
+            synced = true;
+            clearTimeout(timer);
+            c.lastSeq = d.seq;
+            c.syncSlide = d;
+            resolve();
+            return;
+          }
+          onSlide(c, d);
+        } else if (st === 48 /* "0" connect */) {
+          if (target === "peer") {
+            const j = { code: c.conf.code, conference: c.conf.conference, presenter: c.kind === "presenter" };
+            s.send("42" + JSON.stringify(["join", j]));
+          }
+          s.send('42["sync"]');
+        } else if (st === 52 /* "4" connect_error */) {
+          fail(`connect_error: ${m.slice(2)}`);
+        }
+      } else if (t === 50 /* "2" ping */) {
+        s.send("3");
+      } else if (t === 48 /* "0" open */) {
+        s.send("40" + (target === "app" ? JSON.stringify({ conference: c.conf.conference }) : ""));
+      } else if (t === 49 /* "1" close */) {
+        c.disconnected = "server close";
+      }
+    });
+    s.on("error", (e) => fail(`ws error: ${e.message}`));
+    s.on("close", () => {
+      c.disconnected = c.disconnected || "closed";
+    });
+  });
+}
+
+function connect(c) {
+  if (cfg.client !== "socket.io-client") return connectRaw(c);
+  return new Promise((resolve, reject) => {
+    const opts = {
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      timeout: CONNECT_TIMEOUT,
+    };
+    if (target === "app") {
+      opts.extraHeaders = { Cookie: c.cookie };
+      opts.auth = { conference: c.conf.conference };
+    }
+    const s = io(url, opts);
+    c.socket = s;
+    c.emit = (ev, data, cb) => s.emit(ev, data, cb);
+    const timer = setTimeout(() => reject(new Error("connect/sync timeout")), CONNECT_TIMEOUT);
+    let synced = false;
+    s.on("slide", (d) => {
+      if (!synced) {
+        synced = true;
+        clearTimeout(timer);
+        c.lastSeq = d.seq;
+        c.syncSlide = d;
+        resolve();
+        return;
+      }
+      onSlide(c, d);
+    });
+    s.on("connect_error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`connect_error: ${e.message}`));
+    });
+    s.on("disconnect", (reason) => {
+      c.disconnected = reason;
+    });
+    s.on("connect", () => {
+      if (target === "peer") {
+        s.emit(
+          "join",
+          { code: c.conf.code, conference: c.conf.conference, presenter: c.kind === "presenter" },
+          () => s.emit("sync"),
+        );
+      } else {
+        s.emit("sync");
+      }
+    });
+  });
+}
+
+// sentAt[conferenceIndex][k] = performance.now() at the presenter's k-th goto
+let sentAt = null;
+let expectSeq0 = null; // per conference index, the seq before the scenario
+let curScenario = null;
+
+function onSlide(c, d) {
+  const now = performance.now();
+  const sc = c.scenario;
+  if (!sc) return;
+  if (d.seq <= c.lastSeq) {
+    sc.outOfOrder = (sc.outOfOrder || 0) + 1;
+    return;
+  }
+  if (d.seq !== c.lastSeq + 1) sc.gaps = (sc.gaps || 0) + 1;
+  c.lastSeq = d.seq;
+  if (c.kind !== "follower") return;
+  const k = d.seq - expectSeq0[c.confIdx]; // 1..K
+  const t0 = sentAt[c.confIdx][k];
+  if (!(k >= 1 && k <= T) || t0 === undefined || d.position !== sc.positions[c.confIdx][k]) {
+    sc.wrong = (sc.wrong || 0) + 1;
+    return;
+  }
+  sc.got += 1;
+  curScenario.received += 1;
+  if (k > W) {
+    curScenario.lat.push(now - t0);
+    curScenario.rounds[k - W - 1].push(now - t0);
+  }
+}
+
+// CPU time (ms) used so far by the server under test (utime + stime of the
+// pid run.py gave us, its threads included) and by this generator.
+const CLK_TCK = 100;
+function treePids(pid) {
+  const out = [];
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop();
+    out.push(p);
+    try {
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        const kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, "utf8").trim();
+        if (kids) todo.push(...kids.split(" ").map(Number));
+      }
+    } catch {}
+  }
+  return out;
+}
+function serverCpuMs() {
+  if (!cfg.server_pid) return null;
+  let ms = 0;
+  for (const pid of treePids(cfg.server_pid)) {
+    try {
+      const st = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+    } catch {}
+  }
+  return ms;
+}
+function genCpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function pct(sorted, p) {
+  if (!sorted.length) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+async function runScenario(name, presenters, followers, slidesPerConf) {
+  const R = presenters.length;
+  sentAt = presenters.map(() => new Array(T + 1));
+  expectSeq0 = presenters.map((p) => p.lastSeq);
+  const positions = presenters.map((p) => {
+    const arr = new Array(T + 1);
+    let pos = p.syncSlide.position;
+    for (let k = 1; k <= T; k++) {
+      pos = (pos + 1) % slidesPerConf;
+      arr[k] = pos;
+    }
+    return arr;
+  });
+  curScenario = { name, received: 0, lat: [], rounds: Array.from({ length: K }, () => []) };
+  for (const c of [...presenters, ...followers]) {
+    c.scenario = { got: 0, positions };
+    c.lastSeq = expectSeq0[c.confIdx];
+  }
+  let ackErrors = 0;
+  let acked = 0;
+  const goto = (i, k) => {
+    const p = presenters[i];
+    sentAt[i][k] = performance.now();
+    p.emit("goto", { position: positions[i][k] }, (ack) => {
+      if (!ack || ack.ok !== true) ackErrors++;
+      else acked++;
+    });
+  };
+  const expected = followers.length * T;
+  const cpu0 = [serverCpuMs(), genCpuMs()];
+  const start = performance.now();
+  for (let k = 1; k <= T; k++) {
+    const tick = start + (k - 1) * PERIOD;
+    const wait = tick - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (name === "burst") {
+      for (let i = 0; i < R; i++) goto(i, k);
+    } else {
+      // each conference advances at its own random moment within this second
+      const order = presenters.map((_, i) => [rand() * PERIOD, i]).sort((a, b) => a[0] - b[0]);
+      await new Promise((resolve) => {
+        let left = order.length;
+        for (const [off, i] of order) {
+          setTimeout(() => {
+            goto(i, k);
+            if (--left === 0) resolve();
+          }, Math.max(0, tick + off - performance.now()));
+        }
+      });
+    }
+  }
+  // wait for everything to arrive (or the settle window to pass)
+  const settleUntil = performance.now() + PERIOD + SETTLE;
+  while (curScenario.received < expected && performance.now() < settleUntil) await sleep(20);
+  await sleep(100);
+  const cpu1 = [serverCpuMs(), genCpuMs()];
+  const lat = Float64Array.from(curScenario.lat).sort();
+  let missedFollowers = 0,
+    missedUpdates = 0,
+    outOfOrder = 0,
+    wrong = 0,
+    disconnected = 0;
+  for (const f of followers) {
+    const sc = f.scenario;
+    if (sc.got < T) {
+      missedFollowers++;
+      missedUpdates += T - sc.got;
+    }
+    outOfOrder += (sc.outOfOrder || 0) + (sc.gaps || 0);
+    wrong += sc.wrong || 0;
+    if (f.disconnected) disconnected++;
+  }
+  const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+  return {
+    scenario: name,
+    target,
+    followers: followers.length,
+    conferences: R,
+    advances: K,
+    warmup: W,
+    samples: lat.length,
+    expected,
+    p50_ms: round(pct(lat, 50)),
+    p95_ms: round(pct(lat, 95)),
+    p99_ms: round(pct(lat, 99)),
+    max_ms: round(lat.length ? lat[lat.length - 1] : null),
+    missed: missedUpdates,
+    missed_followers: missedFollowers,
+    out_of_order: outOfOrder,
+    wrong_payload: wrong,
+    disconnected,
+    server_cpu_ms_per_advance: cpu0[0] === null ? null : Math.round((cpu1[0] - cpu0[0]) / T),
+    gen_cpu_ms_per_advance: Math.round((cpu1[1] - cpu0[1]) / T),
+    // robust to one disturbed round on a shared machine: the median of the rounds' p95
+    p95_round_median_ms: round(pct(Float64Array.from(curScenario.rounds.map((r) => pct(Float64Array.from(r).sort(), 95))).sort(), 50)),
+    round_p95_ms: curScenario.rounds.map((r) => round(pct(Float64Array.from(r).sort(), 95))),
+    goto_acked: acked,
+    goto_ack_errors: ackErrors,
+  };
+}
+
+async function main() {
+  const R = seed.length;
+  const presenters = seed.map((conf, i) => Object.assign(makeClient("presenter", conf, i), { confIdx: i }));
+  const followers = [];
+  for (let j = 0; j < N; j++) {
+    const i = j % R;
+    followers.push(Object.assign(makeClient("follower", seed[i], j), { confIdx: i }));
+  }
+  const t0 = performance.now();
+  if (target === "app") {
+    await pool(presenters, HTTP_CONC, async (p) => {
+      p.cookie = await formFlow("/login", { username: p.conf.username, password: p.conf.password });
+    });
+    await pool(followers, HTTP_CONC, async (f) => {
+      f.cookie = await formFlow(`/join/${f.conf.code}`, {
+        name: `Follower ${f.idx}`,
+        role: ROLES[f.idx % ROLES.length],
+      });
+    });
+    log(`HTTP join flow for ${R} presenters + ${N} followers in ${Math.round(performance.now() - t0)} ms`);
+  }
+  const t1 = performance.now();
+  const all = [...presenters, ...followers];
+  for (let i = 0; i < all.length; i += wave) {
+    await Promise.all(all.slice(i, i + wave).map(connect));
+  }
+  log(`${all.length} sockets connected and synced in ${Math.round(performance.now() - t1)} ms`);
+  const slidesPerConf = cfg.slides || 40;
+  await sleep(500);
+  for (const name of scenarios) {
+    const res = await runScenario(name, presenters, followers, slidesPerConf);
+    process.stdout.write(JSON.stringify(res) + "\n");
+    log(`${name}: p50 ${res.p50_ms} p95 ${res.p95_ms} p99 ${res.p99_ms} missed ${res.missed}; p95 per round ${res.round_p95_ms.join(" ")}`);
+    await sleep(500);
+  }
+  for (const c of all) c.socket.close();
+  clearTimeout(hardStop);
+  await sleep(200);
+  process.exit(0);
+}
+
+main().catch((e) => {
+  log(`failed: ${e.stack || e}`);
+  process.exit(2);
+});

@@ -1,0 +1,310 @@
+"""Issue-4 benchmark: our Python server vs a minimal Node.js Socket.IO peer.
+
+One command, e.g. from the repo root:
+
+    .venv/bin/python bench/run.py                      # 1000 followers, 250 conferences
+    .venv/bin/python bench/run.py --quick              # 100 followers, 25 conferences (CI)
+
+It installs the Node parts (npm ci), starts each server itself on a free port
+(our app under gevent's production WSGI server, the peer under node), seeds
+it, runs the `burst` and `staggered` scenarios against both with the same
+generator, prints a table and one JSON line per scenario, and stops every
+process it started. Every step has a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PEER_DIR = BENCH / "peer"
+GEN_DIR = BENCH / "gen"
+
+# The server under test. {python}, {seed}, {port}, {conferences}, {slides}
+# are filled in. Point these at the real app once it has `bench-seed`, e.g.
+#   --app-seed "conference-app bench-seed --conferences {conferences} --slides {slides} --out {seed}"
+#   --app-serve "gunicorn -k gevent -w 1 -b 127.0.0.1:{port} 'conference_app:create_app()'"
+DEFAULT_APP_SEED = "{python} bench/proto_app.py bench-seed --conferences {conferences} --slides {slides} --out {seed}"
+DEFAULT_APP_SERVE = "{python} bench/proto_app.py serve --seed {seed} --port {port}"
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="Showcase live-slide benchmark (issue 4)")
+    p.add_argument("--followers", type=int, default=1000)
+    p.add_argument("--conferences", type=int, default=250)
+    p.add_argument("--advances", type=int, default=10, help="K: advances per presenter per scenario")
+    p.add_argument("--slides", type=int, default=40)
+    p.add_argument("--warmup", type=int, default=1, help="unmeasured rounds before the K advances")
+    p.add_argument("--quick", action="store_true", help="CI size: 100 followers in 25 conferences, 5 advances")
+    p.add_argument("--scenarios", default="burst,staggered")
+    p.add_argument("--targets", default="app,peer", help="comma list of app, peer")
+    p.add_argument("--app-seed", default=DEFAULT_APP_SEED)
+    p.add_argument("--app-serve", default=DEFAULT_APP_SERVE)
+    p.add_argument("--app-args", default="", help="extra arguments appended to --app-serve")
+    p.add_argument("--gen-nice", type=int, default=0, help="run the generator with this niceness")
+    p.add_argument("--gen-client", choices=("raw", "socket.io-client"), default="raw",
+                   help="raw: Engine.IO/Socket.IO frames over bare ws (light); socket.io-client: the library")
+    p.add_argument("--wave", type=int, default=50, help="connections opened at once")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="run app and peer alternately this many times; report medians (shared machines are noisy)")
+    p.add_argument("--no-install", action="store_true", help="skip npm ci")
+    p.add_argument("--timeout", type=int, default=300, help="seconds allowed per generator run")
+    p.add_argument("--json-out", help="also write the JSON lines to this file")
+    a = p.parse_args(argv)
+    if a.quick:
+        a.followers, a.conferences, a.advances = 100, 25, 5
+    return a
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def npm_ci(d: Path):
+    lock = d / "package-lock.json"
+    stamp = d / "node_modules" / ".package-lock.json"
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    log(f"npm ci in {d.relative_to(ROOT)}")
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=d, check=True, timeout=300)
+
+
+def wait_port(port, proc, timeout=30):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not listen on {port} within {timeout}s")
+
+
+class MemWatch:
+    """Peak resident memory of a process and its descendants (VmHWM, MB)."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.hwm = {}  # pid -> kB
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _tree(self):
+        pids, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            pids.append(p)
+            try:
+                for tid in os.listdir(f"/proc/{p}/task"):
+                    with open(f"/proc/{p}/task/{tid}/children") as f:
+                        todo.extend(int(x) for x in f.read().split())
+            except OSError:
+                pass
+        return pids
+
+    def sample(self):
+        for p in self._tree():
+            try:
+                with open(f"/proc/{p}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            kb = int(line.split()[1])
+                            self.hwm[p] = max(self.hwm.get(p, 0), kb)
+            except OSError:
+                pass
+
+    def _run(self):
+        while not self._stop.wait(0.2):
+            self.sample()
+
+    def stop(self):
+        self.sample()
+        self._stop.set()
+        self._t.join()
+        return round(sum(self.hwm.values()) / 1024, 1)
+
+
+def cpu_stall_us():
+    """Total µs some task waited for a CPU (PSI), or None where PSI is absent."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return int(f.readline().rsplit("total=", 1)[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def start(cmd, cwd, log_path):
+    log(f"start: {cmd}")
+    out = open(log_path, "w")
+    return subprocess.Popen(
+        cmd if isinstance(cmd, list) else shlex.split(cmd),
+        cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def stop(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+def run_target(target, a, tmp):
+    """Start one server, seed it, run the generator against it, stop it."""
+    port = free_port()
+    seed_path = tmp / f"seed-{target}.json"
+    fill = dict(python=shlex.quote(sys.executable), seed=seed_path, port=port,
+                conferences=a.conferences, slides=a.slides)
+    if target == "app":
+        subprocess.run(shlex.split(a.app_seed.format(**fill)), cwd=ROOT, check=True, timeout=300)
+        seed = json.loads(seed_path.read_text())
+        cmd = a.app_serve.format(**fill) + (" " + a.app_args if a.app_args else "")
+    else:
+        seed = [{"conference": i + 1, "code": f"P{i + 1:05d}"} for i in range(a.conferences)]
+        cmd = ["node", str(PEER_DIR / "server.js"), str(port)]
+    server_log = tmp / f"server-{target}.log"
+    proc = start(cmd, ROOT, server_log)
+    try:
+        wait_port(port, proc)
+        mem = MemWatch(proc.pid)
+        cfg = dict(target=target, url=f"http://127.0.0.1:{port}", seed=seed, followers=a.followers,
+                   advances=a.advances, scenarios=a.scenarios.split(","), slides=a.slides,
+                   wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client, warmup=a.warmup)
+        cfg_path = tmp / f"gen-{target}.json"
+        cfg_path.write_text(json.dumps(cfg))
+        gen_cmd = ["node", str(GEN_DIR / "gen.js"), str(cfg_path)]
+        if a.gen_nice:
+            gen_cmd = ["nice", "-n", str(a.gen_nice)] + gen_cmd
+        stall0, t0 = cpu_stall_us(), time.monotonic()
+        res = subprocess.run(gen_cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=a.timeout)
+        stall1, t1 = cpu_stall_us(), time.monotonic()
+        peak = mem.stop()
+        results = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+        if res.returncode != 0:
+            log(f"generator for {target} exited {res.returncode}; server log: {server_log}")
+        for r in results:
+            r["peak_rss_mb"] = peak
+            # share of the run during which something on the machine waited for a CPU
+            r["cpu_pressure_pct"] = (round((stall1 - stall0) / 1e4 / (t1 - t0), 1)
+                                     if stall0 is not None and stall1 is not None else None)
+        if proc.poll() is not None:
+            log(f"{target} server died (exit {proc.returncode}); log: {server_log}")
+        return results
+    finally:
+        stop(proc)
+
+
+def merge(rs):
+    """One row from repeated runs: medians of the latencies, sums of the misses."""
+    if len(rs) == 1:
+        return rs[0]
+    med = lambda k: statistics.median(r[k] for r in rs if r[k] is not None)  # noqa: E731
+    out = dict(rs[0])
+    for k in ("p50_ms", "p95_ms", "p99_ms", "p95_round_median_ms", "cpu_pressure_pct", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"):
+        out[k] = round(med(k), 2)
+    out["max_ms"] = max(r["max_ms"] for r in rs)
+    for k in ("missed", "missed_followers", "out_of_order", "wrong_payload", "disconnected", "samples", "expected"):
+        out[k] = sum(r[k] for r in rs)
+    out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rs)
+    out["p95_runs"] = [r["p95_ms"] for r in rs]
+    out["repeats"] = len(rs)
+    return out
+
+
+def table(rows):
+    cols = ["target", "scenario", "followers", "conferences", "p50_ms", "p95_ms", "p99_ms", "max_ms",
+            "p95_round_median_ms",
+            "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance",
+            "cpu_pressure_pct", "p95_runs"]
+    widths = [max([len(c)] + [len(str(r.get(c))) for r in rows]) for c in cols]
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
+    out = [line, "-" * len(line)]
+    for r in rows:
+        out.append("  ".join(str(r.get(c)).ljust(w) for c, w in zip(cols, widths)))
+    return "\n".join(out)
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    if not a.no_install:
+        npm_ci(PEER_DIR)
+        npm_ci(GEN_DIR)
+    targets = a.targets.split(",")
+    with tempfile.TemporaryDirectory(prefix="showcase-bench-") as d:
+        tmp = Path(d)
+        runs = {t: {} for t in targets}  # target -> scenario -> [result per repeat]
+        for i in range(a.repeat):
+            for t in targets:
+                for r in run_target(t, a, tmp):
+                    runs[t].setdefault(r["scenario"], []).append(r)
+        results = {t: {sc: merge(rs) for sc, rs in by_sc.items()} for t, by_sc in runs.items()}
+        if os.environ.get("BENCH_KEEP_LOGS"):
+            for f in tmp.glob("server-*.log"):
+                print(f"--- {f.name}\n{f.read_text()[-3000:]}", file=sys.stderr)
+    rows = [r for t in targets for r in results[t].values()]
+    print(table(rows))
+    lines = []
+    for sc in a.scenarios.split(","):
+        app, peer = results.get("app", {}).get(sc), results.get("peer", {}).get(sc)
+        main_r = app or peer
+        if not main_r:
+            continue
+        line = {
+            "scenario": sc,
+            "followers": main_r["followers"],
+            "conferences": main_r["conferences"],
+            "advances": main_r["advances"],
+            "p50_ms": main_r["p50_ms"],
+            "p95_ms": main_r["p95_ms"],
+            "p99_ms": main_r["p99_ms"],
+            "missed": main_r["missed"],
+            "out_of_order": main_r["out_of_order"],
+            "peak_rss_mb": main_r["peak_rss_mb"],
+            "server_cpu_ms_per_advance": main_r["server_cpu_ms_per_advance"],
+            "peer_server_cpu_ms_per_advance": peer["server_cpu_ms_per_advance"] if peer else None,
+            "repeats": a.repeat,
+            "p95_round_median_ms": main_r["p95_round_median_ms"],
+            "peer_p95_ms": peer["p95_ms"] if peer else None,
+            "peer_p95_round_median_ms": peer["p95_round_median_ms"] if peer else None,
+            "peer_peak_rss_mb": peer["peak_rss_mb"] if peer else None,
+            "ratio_p95": round(app["p95_ms"] / peer["p95_ms"], 2) if app and peer and peer["p95_ms"] else None,
+            "ratio_p95_round_median": (round(app["p95_round_median_ms"] / peer["p95_round_median_ms"], 2)
+                                       if app and peer and peer["p95_round_median_ms"] else None),
+            "ratio_server_cpu": (round(app["server_cpu_ms_per_advance"] / peer["server_cpu_ms_per_advance"], 2)
+                                 if app and peer and peer["server_cpu_ms_per_advance"] else None),
+        }
+        lines.append(json.dumps(line))
+    print("\n".join(lines))
+    if a.json_out:
+        Path(a.json_out).write_text("\n".join(lines) + "\n")
+    ok = all(r["missed"] == 0 and r["out_of_order"] == 0 for r in rows)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
