@@ -33,12 +33,11 @@ ROOT = BENCH.parent
 PEER_DIR = BENCH / "peer"
 GEN_DIR = BENCH / "gen"
 
-# The server under test. {python}, {seed}, {port}, {conferences}, {slides}
-# are filled in. Point these at the real app once it has `bench-seed`, e.g.
-#   --app-seed "conference-app bench-seed --conferences {conferences} --slides {slides} --out {seed}"
-#   --app-serve "gunicorn -k gevent -w 1 -b 127.0.0.1:{port} 'conference_app:create_app()'"
-DEFAULT_APP_SEED = "{python} bench/proto_app.py bench-seed --conferences {conferences} --slides {slides} --out {seed}"
-DEFAULT_APP_SERVE = "{python} bench/proto_app.py serve --seed {seed} --port {port}"
+# The server under test: the real app, seeded into a fresh SQLite database in the run's temporary
+# folder and served by its production command. {python}, {bin}, {seed}, {port}, {conferences} and
+# {slides} are filled in.
+DEFAULT_APP_SEED = "{python} bench/seed.py --conferences {conferences} --slides {slides} --out {seed}"
+DEFAULT_APP_SERVE = "{bin}/conference-app serve --host 127.0.0.1 --port {port}"
 
 
 def parse_args(argv=None):
@@ -178,9 +177,14 @@ def run_target(target, a, tmp):
     """Start one server, seed it, run the generator against it, stop it."""
     port = free_port()
     seed_path = tmp / f"seed-{target}.json"
-    fill = dict(python=shlex.quote(sys.executable), seed=seed_path, port=port,
-                conferences=a.conferences, slides=a.slides)
+    fill = dict(python=shlex.quote(sys.executable), bin=shlex.quote(str(Path(sys.executable).parent)),
+                seed=seed_path, port=port, conferences=a.conferences, slides=a.slides)
     if target == "app":
+        # The app's settings for the run: its own database and media; limits sized for 1,250 joins
+        # from one address in a few seconds (a real school spreads them over many phones).
+        os.environ.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", MEDIA_ROOT=str(tmp / "media"),
+                          SECRET_KEY="bench", JOIN_RATE_LIMIT="100000 per minute",
+                          LOGIN_RATE_LIMIT="100000 per minute", LOGIN_RATE_LIMIT_PER_ADDRESS="100000 per minute")
         subprocess.run(shlex.split(a.app_seed.format(**fill)), cwd=ROOT, check=True, timeout=300)
         seed = json.loads(seed_path.read_text())
         cmd = a.app_serve.format(**fill) + (" " + a.app_args if a.app_args else "")

@@ -160,7 +160,7 @@ function connectRaw(c) {
           if (cb) cb(JSON.parse(m.slice(open))[0]);
         } else if (st === 50 /* "2" event */) {
           const [ev, d] = JSON.parse(m.slice(2));
-          if (ev !== "slide") return;
+          if (ev !== "slide" && ev !== "presenter") return;  // the app answers a presenter with its own view
           if (!synced) {
             synced = true;
             clearTimeout(timer);
@@ -430,7 +430,7 @@ async function main() {
       p.cookie = await formFlow("/login", { username: p.conf.username, password: p.conf.password });
     });
     await pool(followers, HTTP_CONC, async (f) => {
-      f.cookie = await formFlow(`/join/${f.conf.code}`, {
+      f.cookie = await formFlow(`/j/${f.conf.code}`, {
         name: `Follower ${f.idx}`,
         role: ROLES[f.idx % ROLES.length],
       });

@@ -3,7 +3,7 @@ before anyone is told about it, so a restarted server loses nothing."""
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, select as core_select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -129,30 +129,52 @@ def _slide_at(conference: Conference, position: int) -> int | None:
 
 @dataclass
 class Moved:
-    conference: Conference
+    seq: int
+    position: int
     changed: bool
 
 
-def goto(s: Session, conference_id: int, position: int) -> Moved | None:
-    """Move a live conference to `position` (clamped). One atomic UPDATE bumps seq, so two
-    presenters pressing at once still give every change its own number, in order."""
-    conference = s.get(Conference, conference_id)
-    if conference is None or conference.state != ConferenceState.LIVE:
+_conference, _visit = Conference.__table__.c, SlideVisit.__table__.c
+# Built once: the slide change runs for every press of every presenter, so it skips the ORM.
+_MOVE = (update(Conference.__table__)
+         .where(_conference.id == bindparam("cid"), _conference.state == ConferenceState.LIVE.value,
+                _conference.position != bindparam("pos"))
+         .values(position=bindparam("pos"), seq=_conference.seq + 1)
+         .returning(_conference.seq))
+_CLOSE_VISIT = (update(SlideVisit.__table__)
+                .where(_visit.conference_id == bindparam("cid"), _visit.ended_at.is_(None))
+                .values(ended_at=bindparam("now")))
+_OPEN_VISIT = insert(SlideVisit.__table__)
+_WHERE = core_select(_conference.state, _conference.position, _conference.seq).where(_conference.id == bindparam("cid"))
+
+
+def goto(s: Session, conference_id: int, position: int, slide_ids: list[int] | None = None) -> Moved | None:
+    """Move a live conference to `position` (clamped to its slides).
+
+    A conditional UPDATE bumps seq atomically (two presenters pressing at once still give every
+    change its own number, in order) and the visit log gets its row, in one short transaction.
+    `slide_ids` (the frozen order) saves a read when the caller has it.
+    """
+    if slide_ids is None:
+        conference = s.get(Conference, conference_id)
+        slide_ids = conference.slide_ids if conference else []
+    if not slide_ids:
         return None
-    position = max(0, min(position, len(conference.slide_ids) - 1))
-    if position == conference.position:
-        return Moved(conference, False)
+    position = max(0, min(position, len(slide_ids) - 1))
+    conn = s.connection()
+    seq = conn.execute(_MOVE, {"cid": conference_id, "pos": position}).scalar()
+    if seq is None:  # not live, or already there
+        s.rollback()
+        now_at = s.connection().execute(_WHERE, {"cid": conference_id}).first()
+        if now_at is None or now_at.state != ConferenceState.LIVE:
+            return None
+        return Moved(now_at.seq, now_at.position, False)
     now = utcnow()
-    seq = s.execute(update(Conference).where(Conference.id == conference_id)
-                    .values(position=position, seq=Conference.seq + 1)
-                    .returning(Conference.seq)).scalar_one()
-    s.execute(update(SlideVisit).where(SlideVisit.conference_id == conference_id, SlideVisit.ended_at.is_(None))
-              .values(ended_at=now))
-    s.add(SlideVisit(conference_id=conference_id, position=position, slide_id=_slide_at(conference, position),
-                     started_at=now))
+    conn.execute(_CLOSE_VISIT, {"cid": conference_id, "now": now})
+    conn.execute(_OPEN_VISIT, {"conference_id": conference_id, "position": position,
+                               "slide_id": slide_ids[position], "started_at": now})
     s.commit()
-    conference.position, conference.seq = position, seq
-    return Moved(conference, True)
+    return Moved(seq, position, True)
 
 
 def end(s: Session, conference: Conference) -> None:

@@ -4,11 +4,12 @@ Who a connection is gets decided once, at connect, from the signed cookie sessio
 anything the client says) and kept per socket id in this process. A slide change is stored first,
 then rendered once per role and pushed to the conference's rooms; phones never fetch it.
 """
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, url_for
 from flask_login import current_user
-from flask_socketio import Namespace, SocketIO, emit, join_room
+from flask_socketio import Namespace, SocketIO, join_room
 
 from .. import db
 from ..models import Conference, ConferenceState
@@ -22,6 +23,7 @@ PRESENTER, SCREEN, FOLLOWER = "presenter", "screen", "follower"
 @dataclass
 class Client:
     conference_id: int
+    code: str
     view: str
     participant_id: int | None = None
 
@@ -61,7 +63,9 @@ def init_app(app: Flask) -> None:
                         manage_session=False, async_handlers=False, ping_interval=10, ping_timeout=20)
     app.extensions["live_clients"] = {}
     app.extensions["live_decks"] = {}
-    socketio.on_namespace(LiveNamespace("/"))
+    socketio.on_namespace(LiveNamespace("/"))  # connect and disconnect: they need the cookie session
+    socketio.server.on("goto", lambda sid, data=None: _on_goto(app, sid, data), namespace="/")
+    socketio.server.on("sync", lambda sid, data=None: _on_sync(app, sid, data), namespace="/")
 
 
 def _socketio() -> SocketIO:
@@ -83,6 +87,7 @@ class RenderedDeck:
 
     def __init__(self, conference: Conference):
         s = db.session()
+        self.slide_ids = conference.slide_ids
         self.views = conferences.views_of(s, conference)
         self.shown = conferences.shown_positions(s, conference.id)
         self._audience: dict[int, str] = {}
@@ -94,14 +99,16 @@ class RenderedDeck:
 
     def audience(self, position: int) -> str:
         if position not in self._audience:
-            self._audience[position] = render_template("live/_follow_slide.html", view=self.views[position])
+            with _rendering():
+                self._audience[position] = render_template("live/_follow_slide.html", view=self.views[position])
         return self._audience[position]
 
     def presenter(self, position: int) -> str:
         if position not in self._presenter:
             following = self.views[position + 1] if position + 1 < self.total else None
-            self._presenter[position] = render_template("live/_presenter_slide.html", view=self.views[position],
-                                                        next_view=following)
+            with _rendering():
+                self._presenter[position] = render_template("live/_presenter_slide.html",
+                                                            view=self.views[position], next_view=following)
         return self._presenter[position]
 
     def preload(self, position: int) -> str | None:
@@ -109,7 +116,13 @@ class RenderedDeck:
         nxt = self.views[position + 1] if position + 1 < self.total else None
         if nxt is None or nxt.item is None:
             return None
-        return media_url(nxt.files, "projector", nxt.slide.page)
+        with _rendering():
+            return media_url(nxt.files, "projector", nxt.slide.page)
+
+
+def _rendering():
+    """Templates and url_for need a request context; the hot Socket.IO handlers run without one."""
+    return nullcontext() if has_request_context() else current_app.test_request_context("/")
 
 
 def deck_for(conference: Conference) -> RenderedDeck:
@@ -140,15 +153,19 @@ def _state(conference: Conference, deck: RenderedDeck) -> dict:
 def push_slide(conference_id: int) -> None:
     """Push the current slide to everyone in the conference: one fragment per role, looked up."""
     conference = db.session().get(Conference, conference_id)
-    deck = deck_for(conference)
-    state = _state(conference, deck)
-    audience = {**state, "html": render_audience(conference)}
-    preload = deck.preload(conference.position)
-    sio = _socketio()
-    sio.emit("slide", audience, to=audience_room(conference_id))
-    sio.emit("slide", {**audience, "preload": preload}, to=screen_room(conference_id))
-    sio.emit("presenter", {**state, "html": deck.presenter(conference.position), "preload": preload},
-             to=presenter_room(conference_id))
+    _push(deck_for(conference), _state(conference, deck_for(conference)))
+
+
+def _push(deck: RenderedDeck, state: dict) -> None:
+    position = state["position"]
+    audience = {**state, "html": deck.audience(position) if state["state"] == ConferenceState.LIVE else ""}
+    preload = deck.preload(position)
+    sio = _socketio().server
+    conference_id = state["conference"]
+    sio.emit("slide", audience, to=audience_room(conference_id), namespace="/")
+    sio.emit("slide", {**audience, "preload": preload}, to=screen_room(conference_id), namespace="/")
+    sio.emit("presenter", {**state, "html": deck.presenter(position), "preload": preload},
+             to=presenter_room(conference_id), namespace="/")
 
 
 def push_participants(conference_id: int) -> None:
@@ -183,16 +200,18 @@ def push_ended(conference_id: int) -> None:
 
 def _identify(auth) -> Client | None:
     try:
-        conference_id, view = int((auth or {}).get("conference")), (auth or {}).get("view", FOLLOWER)
+        conference_id, view = int((auth or {}).get("conference")), (auth or {}).get("view")
     except (TypeError, ValueError):
         return None
     conference = db.session().get(Conference, conference_id)
     if conference is None or not conference.is_open:
         return None
+    if view is None:  # not said: the session decides
+        view = PRESENTER if may_present(conference, current_user) else FOLLOWER
     if view in (PRESENTER, SCREEN):
-        return Client(conference_id, view) if may_present(conference, current_user) else None
+        return Client(conference_id, conference.code, view) if may_present(conference, current_user) else None
     participant = current_participant(conference)
-    return Client(conference_id, FOLLOWER, participant.id) if participant else None
+    return Client(conference_id, conference.code, FOLLOWER, participant.id) if participant else None
 
 
 class LiveNamespace(Namespace):
@@ -219,41 +238,59 @@ class LiveNamespace(Namespace):
                 conferences.set_online(db.session(), client.participant_id, False)
                 push_participants(client.conference_id)
 
-    def on_sync(self, data=None):
-        """A (re)connected client asks where things are; only it gets the answer."""
-        client = _clients().get(request.sid)
-        if client is None:
-            return {"ok": False}
-        s = db.session()
-        conference = s.get(Conference, client.conference_id)
-        if conference.state == ConferenceState.ENDED:
-            emit("ended", {"url": url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
-                                else url_for("live.ended", conference_id=conference.id)})
-            return {"ok": True}
-        deck = deck_for(conference)
-        state = _state(conference, deck)
-        if client.view == PRESENTER:
-            emit("presenter", {**state, "html": render_presenter(conference),
-                               "preload": deck.preload(conference.position)})
-        else:
-            payload = {**state, "html": render_audience(conference)}
-            if client.view == SCREEN:
-                payload["preload"] = deck.preload(conference.position)
-            emit("slide", payload)
-        return {"ok": True, "seq": conference.seq}
 
-    def on_goto(self, data=None):
-        """The presenter moves; anybody else is ignored."""
-        client = _clients().get(request.sid)
+# ---- the hot path: straight on python-socketio ---------------------------------------------------
+# No request context and no cookie decoding per event: who the connection is was settled at
+# connect (above) and is looked up by sid; only an app context is pushed, for the database.
+
+def _on_goto(app: Flask, sid: str, data=None) -> dict:
+    """The presenter moves; anybody else is ignored."""
+    with app.app_context():
+        client = _clients().get(sid)
         if client is None or client.view != PRESENTER:
             return {"ok": False, "error": "only the presenter can change slides"}
         try:
             position = int((data or {}).get("position"))
         except (TypeError, ValueError):
             return {"ok": False, "error": "bad position"}
-        moved = conferences.goto(db.session(), client.conference_id, position)
+        deck = current_app.extensions["live_decks"].get((client.conference_id, client.code))
+        if deck is None:
+            conference = db.session().get(Conference, client.conference_id)
+            if conference is None:
+                return {"ok": False, "error": "the conference is not live"}
+            deck = deck_for(conference)
+        moved = conferences.goto(db.session(), client.conference_id, position, deck.slide_ids)
         if moved is None:
             return {"ok": False, "error": "the conference is not live"}
         if moved.changed:
-            push_slide(client.conference_id)
-        return {"ok": True, "seq": moved.conference.seq, "position": moved.conference.position}
+            deck.shown.add(moved.position)
+            _push(deck, {"conference": client.conference_id, "seq": moved.seq, "position": moved.position,
+                         "total": deck.total, "state": ConferenceState.LIVE, "shown": sorted(deck.shown)})
+        return {"ok": True, "seq": moved.seq, "position": moved.position}
+
+
+def _on_sync(app: Flask, sid: str, data=None) -> dict:
+    """A (re)connected client asks where things are; only it gets the answer."""
+    with app.app_context():
+        client = _clients().get(sid)
+        if client is None:
+            return {"ok": False}
+        conference = db.session().get(Conference, client.conference_id)
+        sio = _socketio().server
+        if conference.state == ConferenceState.ENDED:
+            with _rendering():
+                url = (url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
+                       else url_for("live.ended", conference_id=conference.id))
+            sio.emit("ended", {"url": url}, to=sid, namespace="/")
+            return {"ok": True}
+        deck = deck_for(conference)
+        state = _state(conference, deck)
+        if client.view == PRESENTER:
+            sio.emit("presenter", {**state, "html": deck.presenter(conference.position),
+                                   "preload": deck.preload(conference.position)}, to=sid, namespace="/")
+        else:
+            payload = {**state, "html": render_audience(conference)}
+            if client.view == SCREEN:
+                payload["preload"] = deck.preload(conference.position)
+            sio.emit("slide", payload, to=sid, namespace="/")
+        return {"ok": True, "seq": conference.seq}

@@ -75,7 +75,6 @@ def go_live(conference_id: int):
 @bp.get("/conferences/<int:conference_id>/present")
 @login_required
 def present(conference_id: int):
-    s = db.session()
     conference = conference_for_presenter(conference_id)
     if conference.state == ConferenceState.LOBBY:
         return redirect(url_for("live.lobby", conference_id=conference.id))
