@@ -149,32 +149,42 @@ _WHERE = core_select(_conference.state, _conference.position, _conference.seq).w
 
 
 def goto(s: Session, conference_id: int, position: int, slide_ids: list[int] | None = None) -> Moved | None:
-    """Move a live conference to `position` (clamped to its slides).
-
-    A conditional UPDATE bumps seq atomically (two presenters pressing at once still give every
-    change its own number, in order) and the visit log gets its row, in one short transaction.
-    `slide_ids` (the frozen order) saves a read when the caller has it.
-    """
+    """Move a live conference to `position` (clamped to its slides); None if it is not live."""
     if slide_ids is None:
         conference = s.get(Conference, conference_id)
         slide_ids = conference.slide_ids if conference else []
-    if not slide_ids:
-        return None
-    position = max(0, min(position, len(slide_ids) - 1))
-    conn = s.connection()
-    seq = conn.execute(_MOVE, {"cid": conference_id, "pos": position}).scalar()
-    if seq is None:  # not live, or already there
-        s.rollback()
-        now_at = s.connection().execute(_WHERE, {"cid": conference_id}).first()
-        if now_at is None or now_at.state != ConferenceState.LIVE:
-            return None
-        return Moved(now_at.seq, now_at.position, False)
-    now = utcnow()
-    conn.execute(_CLOSE_VISIT, {"cid": conference_id, "now": now})
-    conn.execute(_OPEN_VISIT, {"conference_id": conference_id, "position": position,
-                               "slide_id": slide_ids[position], "started_at": now})
+    return goto_many(s, [(conference_id, position, slide_ids)])[0]
+
+
+def goto_many(s: Session, moves: list[tuple[int, int, list[int]]]) -> list[Moved | None]:
+    """Several slide changes (conference id, position, frozen slide ids) in one transaction, in order.
+
+    A conditional UPDATE bumps seq atomically, so two presenters pressing at once still give every
+    change its own number; each change also gets its row in the visit log.
+    """
+    conn, now = s.connection(), utcnow()
+    results: list[Moved | None] = []
+    for conference_id, position, slide_ids in moves:
+        if not slide_ids:
+            results.append(None)
+            continue
+        position = max(0, min(position, len(slide_ids) - 1))
+        seq = conn.execute(_MOVE, {"cid": conference_id, "pos": position}).scalar()
+        if seq is None:  # not live, or already there: answered below
+            results.append(None)
+            continue
+        conn.execute(_CLOSE_VISIT, {"cid": conference_id, "now": now})
+        conn.execute(_OPEN_VISIT, {"conference_id": conference_id, "position": position,
+                                   "slide_id": slide_ids[position], "started_at": now})
+        results.append(Moved(seq, position, True))
     s.commit()
-    return Moved(seq, position, True)
+    for i, (conference_id, _position, slide_ids) in enumerate(moves):
+        if results[i] is None and slide_ids:
+            at = s.connection().execute(_WHERE, {"cid": conference_id}).first()
+            if at is not None and at.state == ConferenceState.LIVE:
+                results[i] = Moved(at.seq, at.position, False)
+    s.commit()
+    return results
 
 
 def end(s: Session, conference: Conference) -> None:

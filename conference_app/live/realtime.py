@@ -4,6 +4,7 @@ Who a connection is gets decided once, at connect, from the signed cookie sessio
 anything the client says) and kept per socket id in this process. A slide change is stored first,
 then rendered once per role and pushed to the conference's rooms; phones never fetch it.
 """
+import queue
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
                         manage_session=False, async_handlers=False, ping_interval=10, ping_timeout=20)
     app.extensions["live_clients"] = {}
     app.extensions["live_decks"] = {}
+    app.extensions["live_writer"] = SlideWriter(app, socketio)
     socketio.on_namespace(LiveNamespace("/"))  # connect and disconnect: they need the cookie session
     socketio.server.on("goto", lambda sid, data=None: _on_goto(app, sid, data), namespace="/")
     socketio.server.on("sync", lambda sid, data=None: _on_sync(app, sid, data), namespace="/")
@@ -79,10 +81,11 @@ def _clients() -> dict[str, Client]:
 # ---- rendering: once per role, once per slide ----------------------------------------------------
 
 class RenderedDeck:
-    """A conference's slides rendered for each role the first time they are needed, then reused.
+    """A conference's slides rendered for each role once, when the conference is first needed.
 
-    The slide order is frozen when the conference is made, so a slide change renders nothing:
-    it looks the fragments up. Kept per process for the conference's lifetime.
+    The slide order is frozen when the conference is made, so everything a slide change sends can
+    be rendered ahead: a change then only looks its fragments up. Kept per process for the
+    conference's lifetime (tens of kilobytes per conference).
     """
 
     def __init__(self, conference: Conference):
@@ -90,34 +93,26 @@ class RenderedDeck:
         self.slide_ids = conference.slide_ids
         self.views = conferences.views_of(s, conference)
         self.shown = conferences.shown_positions(s, conference.id)
-        self._audience: dict[int, str] = {}
-        self._presenter: dict[int, str] = {}
+        with _rendering():
+            self._audience = [render_template("live/_follow_slide.html", view=v) for v in self.views]
+            self._presenter = [render_template("live/_presenter_slide.html", view=v, next_view=nxt)
+                               for v, nxt in zip(self.views, [*self.views[1:], None])]
+            self._preload = [media_url(nxt.files, "projector", nxt.slide.page) if nxt and nxt.item else None
+                             for nxt in [*self.views[1:], None]]
 
     @property
     def total(self) -> int:
         return len(self.views)
 
     def audience(self, position: int) -> str:
-        if position not in self._audience:
-            with _rendering():
-                self._audience[position] = render_template("live/_follow_slide.html", view=self.views[position])
         return self._audience[position]
 
     def presenter(self, position: int) -> str:
-        if position not in self._presenter:
-            following = self.views[position + 1] if position + 1 < self.total else None
-            with _rendering():
-                self._presenter[position] = render_template("live/_presenter_slide.html",
-                                                            view=self.views[position], next_view=following)
         return self._presenter[position]
 
     def preload(self, position: int) -> str | None:
         """The next slide's picture, for the presenter and the projector screen to fetch ahead."""
-        nxt = self.views[position + 1] if position + 1 < self.total else None
-        if nxt is None or nxt.item is None:
-            return None
-        with _rendering():
-            return media_url(nxt.files, "projector", nxt.slide.page)
+        return self._preload[position]
 
 
 def _rendering():
@@ -243,6 +238,66 @@ class LiveNamespace(Namespace):
 # No request context and no cookie decoding per event: who the connection is was settled at
 # connect (above) and is looked up by sid; only an app context is pushed, for the database.
 
+@dataclass
+class _Move:
+    conference_id: int
+    position: int
+    deck: "RenderedDeck"
+    done: object  # an event of the server's async mode
+    result: conferences.Moved | None = None
+
+
+class SlideWriter:
+    """Stores slide changes in batches, then pushes them.
+
+    Changes that arrive while a batch is being written wait for the next one, which is a single
+    transaction: when every conference changes slide at once, that is a handful of commits instead
+    of one per presenter. Each change is still in the database before anyone is told.
+    """
+
+    def __init__(self, app: Flask, socketio: SocketIO):
+        self.app, self.socketio = app, socketio
+        self.queue = socketio.server.eio.create_queue()
+        self.running = False
+
+    def move(self, conference_id: int, position: int, deck: "RenderedDeck") -> conferences.Moved | None:
+        if not self.running:
+            self.running = True
+            self.socketio.start_background_task(self._run)
+        job = _Move(conference_id, position, deck, self.socketio.server.eio.create_event())
+        self.queue.put(job)
+        job.done.wait(10)
+        return job.result
+
+    def _run(self) -> None:
+        while True:
+            batch = [self.queue.get()]
+            while True:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._write(batch)
+            except Exception:  # noqa: BLE001  (a failed batch answers "not moved"; the writer lives on)
+                self.app.logger.exception("slide changes could not be stored")
+            finally:
+                for job in batch:
+                    job.done.set()
+
+    def _write(self, batch: list[_Move]) -> None:
+        with self.app.app_context():
+            results = conferences.goto_many(db.session(), [(j.conference_id, j.position, j.deck.slide_ids)
+                                                           for j in batch])
+            for job, moved in zip(batch, results):
+                job.result = moved
+                if moved is not None and moved.changed:
+                    job.deck.shown.add(moved.position)
+                    # no "shown" list: a phone got it with its sync and adds each pushed position itself
+                    _push(job.deck, {"conference": job.conference_id, "seq": moved.seq, "position": moved.position,
+                                     "total": job.deck.total, "state": ConferenceState.LIVE})
+
+
 def _on_goto(app: Flask, sid: str, data=None) -> dict:
     """The presenter moves; anybody else is ignored."""
     with app.app_context():
@@ -259,13 +314,9 @@ def _on_goto(app: Flask, sid: str, data=None) -> dict:
             if conference is None:
                 return {"ok": False, "error": "the conference is not live"}
             deck = deck_for(conference)
-        moved = conferences.goto(db.session(), client.conference_id, position, deck.slide_ids)
+        moved = current_app.extensions["live_writer"].move(client.conference_id, position, deck)
         if moved is None:
             return {"ok": False, "error": "the conference is not live"}
-        if moved.changed:
-            deck.shown.add(moved.position)
-            _push(deck, {"conference": client.conference_id, "seq": moved.seq, "position": moved.position,
-                         "total": deck.total, "state": ConferenceState.LIVE, "shown": sorted(deck.shown)})
         return {"ok": True, "seq": moved.seq, "position": moved.position}
 
 

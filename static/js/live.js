@@ -43,8 +43,11 @@
 
   /* ---- followers and the projector screen ---- */
   var slideBox = document.getElementById("slide");
+  var shown = [];  // positions shown so far: the full list comes with "sync", each push adds one
   socket.on("slide", function (data) {
     if (!fresh(data) || !slideBox) return;
+    if (data.shown) shown = data.shown.slice();
+    if (data.state === "live" && shown.indexOf(data.position) < 0) shown.push(data.position);
     live = data;
     preload(data.preload);
     if (!data.html) return;
@@ -59,7 +62,6 @@
     var back = root.querySelector("[data-back-to-live]");
     if (!back || !live) return;
     back.hidden = browsing === null;
-    var shown = live.shown || [];
     var here = browsing === null ? live.position : browsing;
     root.querySelectorAll("[data-browse-step]").forEach(function (btn) {
       var step = parseInt(btn.dataset.browseStep, 10);
@@ -91,7 +93,7 @@
     if (stepBtn && live) {
       var step = parseInt(stepBtn.dataset.browseStep, 10);
       var here = browsing === null ? live.position : browsing;
-      var candidates = (live.shown || []).filter(function (p) { return step < 0 ? p < here : p > here; });
+      var candidates = shown.filter(function (p) { return step < 0 ? p < here : p > here; });
       if (candidates.length) browseTo(step < 0 ? Math.max.apply(null, candidates) : Math.min.apply(null, candidates));
     }
     if (e.target.closest("[data-back-to-live]")) showLive();
