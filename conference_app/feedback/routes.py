@@ -59,11 +59,12 @@ def send(code: str):
 
 # ---- presenter and coach: moderating ------------------------------------------------------------
 
-def _feedback_of(conference: Conference, feedback_id: int) -> Feedback:
-    feedback = db.session().get(Feedback, feedback_id)
-    if feedback is None or feedback.conference_id != conference.id:
+def _of_conference(model, conference: Conference, row_id: int):
+    """A feedback or action row of this conference; one of another conference is as good as unknown."""
+    row = db.session().get(model, row_id)
+    if row is None or row.conference_id != conference.id:
         abort(404)
-    return feedback
+    return row
 
 
 @bp.post("/conferences/<int:conference_id>/feedback/<int:feedback_id>")
@@ -72,7 +73,7 @@ def moderate(conference_id: int, feedback_id: int):
     """Mark answered, pin or hide (and undo); phones lose hidden feedback at once."""
     s = db.session()
     conference = conference_for_presenter(conference_id)
-    feedback = _feedback_of(conference, feedback_id)
+    feedback = _of_conference(Feedback, conference, feedback_id)
     try:
         service.moderate(s, feedback, request.form.get("field", ""), request.form.get("value") == "1")
     except FeedbackError as e:
@@ -155,20 +156,13 @@ def add_action(conference_id: int):
     return _actions_answer(conference, 201)
 
 
-def _action_of(conference: Conference, action_id: int) -> Action:
-    action = db.session().get(Action, action_id)
-    if action is None or action.conference_id != conference.id:
-        abort(404)
-    return action
-
-
 @bp.post("/conferences/<int:conference_id>/actions/<int:action_id>")
 @login_required
 def update_action(conference_id: int, action_id: int):
     """Autosaved edits of one action; a student's action keeps its goal in step."""
     s = db.session()
     conference = conference_for_coach(conference_id)
-    action = _action_of(conference, action_id)
+    action = _of_conference(Action, conference, action_id)
     data = request.form
     try:
         service.update_action(s, conference, action, data.get("text"), data.get("owner"), data.get("due_on"))
@@ -183,7 +177,7 @@ def update_action(conference_id: int, action_id: int):
 def delete_action(conference_id: int, action_id: int):
     s = db.session()
     conference = conference_for_coach(conference_id)
-    service.delete_action(s, _action_of(conference, action_id))
+    service.delete_action(s, _of_conference(Action, conference, action_id))
     return _actions_answer(conference)
 
 

@@ -1,61 +1,11 @@
 """A real browser: three phones send feedback on different slides, the presenter sees it live, the coach
-hides one and it vanishes from the phones, the conference ends and the record shows everything.
-
-Browser helpers are local to this file for now (to be folded into the shared e2e fixtures)."""
-import os
-import re
-from pathlib import Path
-
-import pytest
+hides one and it vanishes from the phones, the conference ends and the record shows everything."""
+from types import SimpleNamespace
 
 from tests.live.conftest import build_school
-from tests.helpers import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-SHOTS = Path(os.environ.get("E2E_SHOTS", "/tmp/feedback-shots"))
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                                reason="no system Chromium")
-
-
-@pytest.fixture
-def app_config(app_config, live_server):
-    app_config["MEDIA_ROOT"] = str(live_server.media_root)
-    return app_config
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else None, args=ARGS)
-        yield b
-        b.close()
-
-
-def page_for(browser, live_server, viewport, opened):
-    context = browser.new_context(viewport=viewport, base_url=live_server.url)
-    opened.append(context)
-    page = context.new_page()
-    page.set_default_timeout(10000)
-    page.on("dialog", lambda d: d.accept())
-    outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None)
-    page.outside_requests = outside
-    return page
-
-
-def sign_in(page, username):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/(portfolio|students|presentations).*"))
 
 
 def join(page, code, name):
@@ -74,36 +24,24 @@ def send(page, kind_label, text):
     page.wait_for_selector(f"#feedback-feed >> text={text}")
 
 
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-@pytest.fixture
-def contexts():
-    opened = []
-    yield opened
-    for c in opened:
-        c.close()
-
-
-def test_three_phones_presenter_coach_and_the_record(app, make, live_server, browser, contexts):
+def test_three_phones_presenter_coach_and_the_record(app, make, open_page, sign_in, screenshot):
     school = build_school(app, make)
     code, cid = school.conference.code, school.conference.id
 
-    presenter = page_for(browser, live_server, LAPTOP, contexts)
-    sign_in(presenter, "amara")
+    presenter = open_page("laptop")
+    presenter.on("dialog", lambda d: d.accept())
+    sign_in(presenter, school.student)
     presenter.goto(f"/conferences/{cid}/present")
     presenter.wait_for_selector("[data-live-status][data-state=live]")
 
-    coach = page_for(browser, live_server, PHONE, contexts)
-    sign_in(coach, "coach")
+    coach = open_page("phone")
+    sign_in(coach, SimpleNamespace(username="coach"))
     join(coach, code, "Ms Okafor")
     coach.click("text=Coach panel")
     coach.wait_for_url(f"**/conferences/{cid}/coach")
     coach.wait_for_selector("[data-live-status][data-state=live]")
 
-    mum, dad, gran = (page_for(browser, live_server, PHONE, contexts) for _ in range(3))
+    mum, dad, gran = (open_page("phone") for _ in range(3))
     for page, name in ((mum, "Mum"), (dad, "Dad"), (gran, "Gran")):
         join(page, code, name)
         page.wait_for_selector("#slide .follow-slide[data-position='0']")
@@ -134,9 +72,9 @@ def test_three_phones_presenter_coach_and_the_record(app, make, live_server, bro
     assert presenter.locator("#feedback-feed b").count() == 0  # shown as text, never as HTML
     # everyone's feedback reaches every phone
     mum.locator("#feedback-feed .fb", has_text="bigger canvas").wait_for()
-    shot(presenter, "presenter-1366")
-    shot(coach, "coach-panel-390")
-    shot(gran, "phone-390")
+    screenshot(presenter, "feedback-presenter")
+    screenshot(coach, "feedback-coach-panel")
+    screenshot(gran, "feedback-phone")
 
     # the coach hides Mum's question: it vanishes from every phone, and stays marked for the coach
     coach.locator(".fb", has_text="mix that red").get_by_role("button", name="Hide").click()
@@ -156,14 +94,14 @@ def test_three_phones_presenter_coach_and_the_record(app, make, live_server, bro
     coach.locator(".action-row input[name=text]").first.wait_for()
     assert coach.locator(".action-row input[name=text]").first.input_value() == "Paint one picture a week"
     coach.set_viewport_size(LAPTOP)
-    shot(coach, "coach-panel-1366")
+    screenshot(coach, "feedback-coach-panel")
 
     # the end: phones go to the closing form, then the thank-you page
     presenter.click("text=End conference")
     presenter.wait_for_url(f"**/conferences/{cid}/ended")
     for page in (mum, dad, gran):
         page.wait_for_url(f"**/live/{code}/closing")
-    shot(mum, "closing-390")
+    screenshot(mum, "feedback-closing")
     mum.fill("#stood_out", "How proud she was of the red painting")
     mum.fill("#support", "We will visit the gallery together")
     mum.click("text=Send and finish")
@@ -180,11 +118,11 @@ def test_three_phones_presenter_coach_and_the_record(app, make, live_server, bro
         assert text in record, text
     presenter.fill("#reflection-body", "I was nervous at first but it went well.")
     presenter.locator("#reflection [data-save-status]", has_text="Saved").wait_for()
-    shot(presenter, "record-1366")
+    screenshot(presenter, "feedback-record")
     presenter.set_viewport_size(PHONE)
-    shot(presenter, "record-390")
+    screenshot(presenter, "feedback-record")
     presenter.emulate_media(media="print")
-    shot(presenter, "record-print")
+    screenshot(presenter, "feedback-record-print")
     assert not presenter.locator(".topbar").is_visible()
     presenter.emulate_media(media="screen")
 
@@ -195,6 +133,4 @@ def test_three_phones_presenter_coach_and_the_record(app, make, live_server, bro
     presenter.goto(f"/portfolio/items/{school.slides[1].item_id}")
     item_feedback = presenter.locator(".item__feedback").inner_text()
     assert "How did you mix that red?" in item_feedback and "Gran" in item_feedback
-    shot(presenter, "item-feedback-390")
-    for page in (presenter, coach, mum, dad, gran):
-        assert page.outside_requests == [], page.outside_requests
+    screenshot(presenter, "feedback-item-feedback")
