@@ -6,7 +6,14 @@ bp = Blueprint("feedback", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import realtime, routes  # noqa: F401
+    """Besides its own routes, feedback adds to other features' pages: the phone's form and feed,
+    the moderated feed on the presenter view, an item's feedback, and the closing form before thanks."""
+    from .. import db
+    from . import realtime, routes, service
 
     realtime.init_app(app)
+    app.add_template_global(routes.phone_context, "feedback_for_phone")
+    app.add_template_global(lambda conference: service.for_moderators(db.session(), conference),
+                            "feedback_for_moderators")
+    app.add_template_global(lambda item_id: service.for_item(db.session(), item_id), "feedback_about")
     app.register_blueprint(bp)

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from .. import db
 from ..extensions import htmx
+from ..live import conferences
 from ..live.access import current_participant
 from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
@@ -183,11 +184,18 @@ def delete_action(conference_id: int, action_id: int):
 
 # ---- the family's closing form ------------------------------------------------------------------------
 
-def wants_family_form(conference: Conference, participant) -> bool:
-    """Send this phone to the closing form before the thank-you page? (live.thanks asks.)"""
-    return (participant is not None and participant.role == AudienceRole.FAMILY
+@bp.before_app_request
+def closing_form_before_thanks():
+    """A family phone on its way to the thank-you page fills in the short closing form first."""
+    if request.endpoint != "live.thanks" or request.args.get("skip"):
+        return None
+    conference = conferences.by_code(db.session(), request.view_args["code"])
+    participant = current_participant(conference) if conference else None
+    if (participant is not None and participant.role == AudienceRole.FAMILY
             and service.closing_open(conference, _closing_hours())
-            and service.family_form_of(db.session(), participant.id) is None)
+            and service.family_form_of(db.session(), participant.id) is None):
+        return redirect(url_for("feedback.closing", code=conference.code))
+    return None
 
 
 @bp.route("/live/<code>/closing", methods=["GET", "POST"])

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from .. import db
 from ..extensions import htmx, limiter
 from ..models import AudienceRole, ConferenceState, User
-from ..feedback.routes import moderation_context, phone_context, wants_family_form
 from ..presentations.access import editable_or_abort
 from ..presentations.slides import readiness
 from . import bp, codes, conferences, realtime
@@ -84,8 +83,7 @@ def present(conference_id: int):
     return render_template("live/present.html", conference=conference, **_people(conference),
                            presenter_html=realtime.render_presenter(conference),
                            join_url=join_url(conference), spaced=codes.spaced(conference.code),
-                           planned=sum(v.slide.duration_seconds or 0 for v in deck.views),
-                           **moderation_context(conference))
+                           planned=sum(v.slide.duration_seconds or 0 for v in deck.views))
 
 
 @bp.get("/conferences/<int:conference_id>/screen")
@@ -223,7 +221,7 @@ def follow(code: str):
         return redirect(url_for("live.thanks", code=conference.code))
     return render_template("live/follow.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name,
-                           slide_html=realtime.render_audience(conference), **phone_context(conference, participant))
+                           slide_html=realtime.render_audience(conference))
 
 
 @bp.get("/live/<code>/slides/<int:position>")
@@ -245,7 +243,5 @@ def thanks(code: str):
     if conference is None:
         abort(404)
     participant = current_participant(conference)
-    if not request.args.get("skip") and wants_family_form(conference, participant):
-        return redirect(url_for("feedback.closing", code=conference.code))
     return render_template("live/thanks.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name)

@@ -7,7 +7,6 @@ from .. import db
 from ..auth.accounts import students_of
 from ..auth.guards import role_required
 from ..extensions import htmx
-from ..feedback.service import for_item as feedback_for_item
 from ..media.pipeline import ACCEPT, Rejected
 from ..models import ItemKind, PortfolioItem, Role, User, Visibility
 from . import bp, items
@@ -38,10 +37,7 @@ def _portfolio_page(owner: User):
     context = _grid(owner)
     if htmx and htmx.target == "items":
         return render_template("portfolio/_items.html", **context)
-    from ..records.record import ended_for
-
-    return render_template("portfolio/index.html", accept=ACCEPT, records=ended_for(db.session(), owner.id),
-                           **context)
+    return render_template("portfolio/index.html", accept=ACCEPT, **context)
 
 
 @bp.get("/")
@@ -162,7 +158,7 @@ def item(item_id: int):
     pages = sorted({f.page for f in files if f.page})
     return render_template("portfolio/item.html", item=it, owner=owner, files=files, pages=pages,
                            tags=items.tags_for(s, [it.id])[it.id], can_edit=can_edit(current_user, it),
-                           can_approve=can_approve(current_user, it), item_feedback=feedback_for_item(s, it.id))
+                           can_approve=can_approve(current_user, it))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])

@@ -5,6 +5,9 @@ bp = Blueprint("records", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import routes  # noqa: F401
+    from .. import db
+    from . import record, routes  # noqa: F401
 
+    # the records in a student's portfolio timeline (portfolio/index.html)
+    app.add_template_global(lambda student_id: record.ended_for(db.session(), student_id), "conference_records")
     app.register_blueprint(bp)
