@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 
 from . import db
-from .extensions import csrf, htmx, limiter, login_manager
+from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
+    # Static files are streamed responses; Flask-Compress leaves gzip out of its streaming list by default,
+    # but browsers on plain http (a school's LAN) offer only gzip and deflate.
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     db.init_app(app)
+    compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
