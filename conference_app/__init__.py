@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .config import from_environment
 
     app.config.update(from_environment(app.instance_path))
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static files only (see _static_version)
     app.config.update(config or {})
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
@@ -55,6 +56,15 @@ def create_app(config: dict | None = None) -> Flask:
             "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
         )
         return response
+
+    @app.url_defaults
+    def _static_version(endpoint, values):
+        """Static URLs carry the file's version (?v=<mtime>), so phones may cache them for a year and
+        a second page (the follower page after the join page) costs no request for them."""
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            path = Path(app.static_folder) / values["filename"]
+            if path.is_file():
+                values["v"] = int(path.stat().st_mtime)
 
     @app.get("/")
     def index():
