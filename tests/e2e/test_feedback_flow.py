@@ -29,13 +29,11 @@ def app_config(app_config, live_server):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else None, args=ARGS)
-        yield b
-        b.close()
+def browser(playwright_instance):
+    """On the session's Playwright (tests/e2e/conftest.py): a second sync_playwright() in the same run fails."""
+    b = playwright_instance.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else None, args=ARGS)
+    yield b
+    b.close()
 
 
 def page_for(browser, live_server, viewport, opened):
