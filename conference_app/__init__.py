@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 
 from . import db
-from .extensions import csrf, htmx, limiter, login_manager
+from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,10 +22,17 @@ def create_app(config: dict | None = None) -> Flask:
     from .config import from_environment
 
     app.config.update(from_environment(app.instance_path))
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static files only (see _static_version)
     app.config.update(config or {})
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
+    # Static files are streamed responses; Flask-Compress leaves gzip out of its streaming list by default,
+    # but browsers on plain http (a school's LAN) offer only gzip and deflate.
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     db.init_app(app)
+    compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -49,6 +56,15 @@ def create_app(config: dict | None = None) -> Flask:
             "object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
         )
         return response
+
+    @app.url_defaults
+    def _static_version(endpoint, values):
+        """Static URLs carry the file's version (?v=<mtime>), so phones may cache them for a year and
+        a second page (the follower page after the join page) costs no request for them."""
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            path = Path(app.static_folder) / values["filename"]
+            if path.is_file():
+                values["v"] = int(path.stat().st_mtime)
 
     @app.get("/")
     def index():

@@ -1,4 +1,6 @@
 """Extensions, created once and bound to each app in the factory."""
+from flask import request
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,3 +11,27 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+# Text responses only (pages, fragments, CSS, JS, JSON, the QR code's SVG). Media files (images, PDFs,
+# audio, video) are never compressed: they are compressed already and video/audio answer Range requests.
+COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                      "image/svg+xml"]
+
+
+class TextCompress(Compress):
+    """Flask-Compress that leaves partial content (206, Range requests) alone, whatever its type, and closes
+    the file of a streamed response it compressed (a static file) when the response is closed."""
+
+    def after_request(self, response):
+        if response.status_code == 206 or "Content-Range" in response.headers or request.range is not None:
+            response.vary.add("Accept-Encoding")
+            return response
+        original = response.response
+        response = super().after_request(response)
+        if response.response is not original and hasattr(original, "close"):
+            response.call_on_close(original.close)
+        return response
+
+
+compress = TextCompress()

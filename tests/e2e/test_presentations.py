@@ -237,6 +237,7 @@ def test_demo_school_has_a_ready_made_presentation(app, open_page, sign_in, size
     sign_in(page, amara, PASSWORD)
     page.goto("/presentations/")
     page.click("text=Spring e-Portfolio day")
+    page.locator("#slides .slide-row__title").first.wait_for()  # the editor, not the list still showing
     titles = page_titles(page)
     assert titles[0] == "Welcome to my conference" and "Sunset over the estuary" in titles
     assert "Lab report: light and cress" in titles
