@@ -25,7 +25,7 @@ from conference_app import db
 from conference_app.live import conferences
 from conference_app.models import Presentation, Slide, SlideKind
 from conference_app.portfolio import items
-from tests.e2e.conftest import CHROMIUM, ROOT, Guard, _screenshot
+from tests.e2e.conftest import ROOT, Guard, _screenshot
 
 REPORT = ROOT / "test-output" / "phone-budget.json"
 # Chrome DevTools' "Slow 4G" preset: 150 ms, 1.6 Mbps down, 750 kbps up, times Lighthouse's adjustments

@@ -9,26 +9,7 @@ from conference_app import db
 from conference_app.models import Feedback
 from tests.feedback.conftest import XSS
 from tests.live.clients import Phone, joined, signed_in
-from tests.live.conftest import build_school
-
-
-@pytest.fixture
-def app_config(app_config, live_server):
-    app_config["MEDIA_ROOT"] = str(live_server.media_root)
-    return app_config
-
-
-@pytest.fixture
-def school(app, make):
-    return build_school(app, make)
-
-
-@pytest.fixture
-def phones():
-    opened = []
-    yield opened
-    for phone in opened:
-        phone.close()
+from tests.live.conftest import app_config, phones, school  # noqa: F401  (the live tests' fixtures)
 
 
 def connect(live_server, browser, school, phones, view="follower"):
