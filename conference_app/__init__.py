@@ -1,13 +1,21 @@
 """Live student-led conferences from a student's e-portfolio."""
 from pathlib import Path
 
+from functools import lru_cache
+
 from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import db
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=8)
+def _static_text(path: Path, _mtime: float) -> Markup:
+    return Markup(path.read_text(encoding="utf-8"))
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -65,6 +73,12 @@ def create_app(config: dict | None = None) -> Flask:
             path = Path(app.static_folder) / values["filename"]
             if path.is_file():
                 values["v"] = int(path.stat().st_mtime)
+
+    @app.template_global()
+    def static_text(filename: str) -> Markup:
+        """A static file's text, to inline where one request less matters (the page a phone opens first)."""
+        path = Path(app.static_folder) / filename
+        return _static_text(path, path.stat().st_mtime)
 
     @app.get("/")
     def index():

@@ -201,7 +201,10 @@ def join(code: str):
             return render_template("live/closed.html", reason="locked", conference=conference), 423
         remember_participant(conference, participant)
         realtime.push_participants(conference.id)
-        return redirect(url_for("live.follow", code=conference.code), code=303)
+        # The follower page itself, not a redirect to it: on a slow phone network a redirect is one more
+        # round trip before the first slide (half a second on Slow 4G). The page sets its address to
+        # /live/<code> (history.replaceState), and a re-sent POST finds the participant and redirects.
+        return _follower_page(s, conference, participant)
     return render_template("live/join.html", form=form, conference=conference, owner=owner,
                            as_coach=as_coach), 422 if form.errors else 200
 
@@ -219,6 +222,10 @@ def follow(code: str):
         return redirect(url_for("live.join", code=conference.code))
     if not conference.is_open:
         return redirect(url_for("live.thanks", code=conference.code))
+    return _follower_page(s, conference, participant)
+
+
+def _follower_page(s, conference, participant):
     return render_template("live/follow.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name,
                            slide_html=realtime.render_audience(conference))

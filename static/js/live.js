@@ -4,7 +4,13 @@
 (function () {
   "use strict";
   var root = document.querySelector("[data-live]");
-  if (!root || typeof io === "undefined") return;
+  if (!root) return;
+  // The join form is answered with the follower page itself: give the page its own address back,
+  // so a reload or a shared link opens /live/<code> instead of sending the form again.
+  if (root.dataset.address && window.location.pathname !== root.dataset.address) {
+    window.history.replaceState(null, "", root.dataset.address);
+  }
+  if (typeof io === "undefined") return;
   var view = root.dataset.live;
   var conferenceId = parseInt(root.dataset.conference, 10);
   var status = document.querySelectorAll("[data-live-status]");

@@ -48,6 +48,10 @@ def test_presenter_and_three_phones_stay_in_sync(school, open_page, sign_in, scr
     late = open_page("phone")  # a phone that joins late lands on the current slide
     join(late, code, "Uncle Sam", "Guest")
     showing(late, titles[0])
+    # the join form is answered with the follower page itself; a reload asks for /live/<code>, not the form
+    reloaded = late.reload()
+    assert reloaded.request.method == "GET" and reloaded.url.endswith(f"/live/{code}")
+    showing(late, titles[0])
     phones.append(late)
     laptop.get_by_role("button", name="Next →").click()  # button
     laptop.keyboard.press("PageDown")  # a clicker

@@ -8,9 +8,9 @@ test-output/phone-budget.json:
 - the follower page's own HTML, CSS and JS under 100 KB compressed: the bytes on the wire (headers included,
   Network.loadingFinished encodedDataLength) of every Document, Stylesheet and Script response of the joined
   /live/<code> page, fetched with the browser's own Accept-Encoding and an empty cache (a fresh context).
-  The 3 s is REPORTED (within_budget in the JSON) and only a regression past 6 s fails the suite: on this
-  profile every request costs at least 562.5 ms, and the join is four of them end to end (join page, its CSS and
-  scripts, the join POST and its redirect to /live/<code>, the slide image): about 3.9 s with a 100-KB image.
+  On this profile every request costs at least 562.5 ms, so the join is kept to three requests in a row: the
+  join page (its CSS inside it), the join POST (answered with the follower page itself, no redirect) and the
+  slide image, about 2.6 s with a 100-KB image.
 - a slide image at phone size under 200 KB: the bytes on the wire of the slide's image on that phone.
 """
 import io
@@ -122,8 +122,9 @@ def test_phone_budget_on_slow_4g(browser, live_server, conference):
             wanted = {url for rid, (kind, url, _h) in responses.items()
                       if rid not in before_join and kind in kinds and url_part in url}
             most = {}
-            for rid, (_kind, url, _h) in responses.items():
-                if url in wanted:
+            for rid, (kind, url, _h) in responses.items():
+                # the join POST's answer (the follower page) shares its URL with the join page itself
+                if url in wanted and (kind != "Document" or rid not in before_join):
                     most[url] = max(most.get(url, 0), sizes.get(rid, 0))
             return most
 
@@ -156,7 +157,6 @@ def test_phone_budget_on_slow_4g(browser, live_server, conference):
     print("\nphone budget:", json.dumps(figures, indent=2))
 
     assert len(slide_images) == 1 and natural_width == 960, (slide_images, natural_width)  # the phone image
-    # The 3-s budget is measured and reported (within_budget), not enforced: see the module docstring.
-    assert figures["scan_to_first_slide_s"] < 2 * BUDGET["scan_to_first_slide_s"], figures
+    assert figures["scan_to_first_slide_s"] < BUDGET["scan_to_first_slide_s"], figures
     assert figures["follower_page_kb"] < BUDGET["follower_page_kb"], figures
     assert figures["slide_image_kb"] < BUDGET["slide_image_kb"], figures

@@ -28,7 +28,7 @@ class Cast:
 def join(app, code: str, name: str, role: str = "family", client: FlaskClient | None = None) -> FlaskClient:
     c = client or app.test_client()
     r = c.post(f"/j/{code}", data={"name": name, "role": role})
-    assert r.status_code == 303, r.text[:300]
+    assert r.status_code == 200 and 'data-live="follower"' in r.text, r.text[:300]
     return c
 
 

@@ -55,7 +55,7 @@ def joined(server, code: str, name: str, role: str = "family", browser: Browser 
     page = b.page(f"/j/{code}")
     assert page.status_code == 200, page.text[:500]
     answer = b.post_form(f"/j/{code}", {"name": name, "role": role})
-    assert answer.status_code == 303, answer.text[:500]
+    assert answer.status_code == 200 and 'data-live="follower"' in answer.text, answer.text[:500]
     return b
 
 

@@ -76,7 +76,8 @@ def test_joining_validates_and_never_runs_scripts(app, cast, client):
     bad_role = client.post(f"/j/{code}", data={"name": "Eve", "role": "coach"})
     assert bad_role.status_code == 422  # the coach role is not for anonymous people
     ok = client.post(f"/j/{code}", data={"name": "<script>alert(1)</script>", "role": "governor"})
-    assert ok.status_code == 303
+    assert ok.status_code == 200 and f'data-address="/live/{code}"' in ok.text  # the follower page itself
+    assert "<script>alert(1)</script>" not in ok.text
     again = client.post(f"/j/{code}", data={"name": "<script>alert(1)</script>", "role": "governor"})
     assert again.status_code == 303  # a double tap joins once
     with app.app_context():
