@@ -182,7 +182,10 @@ def run_target(target, a, tmp):
     if target == "app":
         # The app's settings for the run: its own database and media; limits sized for 1,250 joins
         # from one address in a few seconds (a real school spreads them over many phones).
-        os.environ.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", MEDIA_ROOT=str(tmp / "media"),
+        database = tmp / "bench.db"
+        for f in tmp.glob("bench.db*"):  # a fresh database for every run (--repeat)
+            f.unlink()
+        os.environ.update(DATABASE_URL=f"sqlite:///{database}", MEDIA_ROOT=str(tmp / "media"),
                           SECRET_KEY="bench", JOIN_RATE_LIMIT="100000 per minute",
                           LOGIN_RATE_LIMIT="100000 per minute", LOGIN_RATE_LIMIT_PER_ADDRESS="100000 per minute")
         subprocess.run(shlex.split(a.app_seed.format(**fill)), cwd=ROOT, check=True, timeout=300)

@@ -145,6 +145,24 @@ _CLOSE_VISIT = (update(SlideVisit.__table__)
                 .where(_visit.conference_id == bindparam("cid"), _visit.ended_at.is_(None))
                 .values(ended_at=bindparam("now")))
 _OPEN_VISIT = insert(SlideVisit.__table__)
+_COMPILED_MOVE: dict[str, object] = {}  # dialect name -> _MOVE compiled for it
+
+
+def _move_on_cursor(conn, conference_id: int, position: int) -> int | None:
+    """_MOVE straight on the driver's cursor, in the session's transaction: when every conference changes
+    slide at once, SQLAlchemy's own work per execute (about 60 µs) was a tenth of the server's time."""
+    compiled = _COMPILED_MOVE.get(conn.dialect.name)
+    if compiled is None:
+        compiled = _COMPILED_MOVE[conn.dialect.name] = _MOVE.compile(dialect=conn.dialect)
+    values = {**compiled.params, "cid": conference_id, "pos": position}
+    params = tuple(values[name] for name in compiled.positiontup) if compiled.positional else values
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
 _WHERE = core_select(_conference.state, _conference.position, _conference.seq).where(_conference.id == bindparam("cid"))
 
 
@@ -164,19 +182,26 @@ def goto_many(s: Session, moves: list[tuple[int, int, list[int]]]) -> list[Moved
     """
     conn, now = s.connection(), utcnow()
     results: list[Moved | None] = []
+    visits: list[dict] = []  # the new visit rows, written together below
+    latest: dict[int, dict] = {}  # conference id -> its last new visit (a second move in the batch ends the first)
     for conference_id, position, slide_ids in moves:
         if not slide_ids:
             results.append(None)
             continue
         position = max(0, min(position, len(slide_ids) - 1))
-        seq = conn.execute(_MOVE, {"cid": conference_id, "pos": position}).scalar()
+        seq = _move_on_cursor(conn, conference_id, position)
         if seq is None:  # not live, or already there: answered below
             results.append(None)
             continue
-        conn.execute(_CLOSE_VISIT, {"cid": conference_id, "now": now})
-        conn.execute(_OPEN_VISIT, {"conference_id": conference_id, "position": position,
-                                   "slide_id": slide_ids[position], "started_at": now})
+        if conference_id in latest:
+            latest[conference_id]["ended_at"] = now
+        latest[conference_id] = {"conference_id": conference_id, "position": position,
+                                 "slide_id": slide_ids[position], "started_at": now, "ended_at": None}
+        visits.append(latest[conference_id])
         results.append(Moved(seq, position, True))
+    if visits:  # one statement each for all the conferences (executemany): close the open visits, log the new
+        conn.execute(_CLOSE_VISIT, [{"cid": cid, "now": now} for cid in latest])
+        conn.execute(_OPEN_VISIT, visits)
     s.commit()
     for i, (conference_id, _position, slide_ids) in enumerate(moves):
         if results[i] is None and slide_ids:

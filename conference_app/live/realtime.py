@@ -17,6 +17,7 @@ from ..models import Conference, ConferenceState
 from ..portfolio.render import media_url
 from . import conferences
 from .access import current_participant, may_present
+from .fanout import DirectManager
 
 PRESENTER, SCREEN, FOLLOWER = "presenter", "screen", "follower"
 
@@ -60,7 +61,11 @@ def init_app(app: Flask) -> None:
     """One SocketIO per app (a shared module-level one breaks a second app in the same process)."""
     # async_handlers=False: one connection's events are handled in order (a presenter's quick
     # presses land in the order pressed), and without a new greenlet per event.
-    socketio = SocketIO(app, async_mode=_async_mode(app), message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+    # One process: rooms live here, and pushes may go straight to idle WebSockets (fanout.py). Several
+    # processes: Flask-SocketIO's message-queue manager relays every push through Redis.
+    queue_url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    socketio = SocketIO(app, async_mode=_async_mode(app), message_queue=queue_url,
+                        **({} if queue_url else {"client_manager": DirectManager()}),
                         manage_session=False, async_handlers=False, ping_interval=10, ping_timeout=20)
     app.extensions["live_clients"] = {}
     app.extensions["live_decks"] = {}

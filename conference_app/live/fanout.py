@@ -1,0 +1,108 @@
+"""Sending one push to a whole room cheaply, when the app serves itself with gevent (one process).
+
+python-socketio hands every recipient's copy of a packet to that connection's writer greenlet through
+a queue: a queue round trip, two greenlet switches and a WebSocket frame built per phone. When every
+conference changes slide at once, that per-phone work is most of the server's time. Here the frame
+is built once per push and written straight to each phone's socket while the connection is idle
+(nothing queued, nothing being written); any other connection gets it through python-socketio's
+queue as before. Order per connection is kept: a direct write happens only when nothing is waiting
+ahead of it, and a write the kernel takes only in part holds the connection's lock until it is done.
+
+Two parts: `WebSocketHandler` (the server's handler) gives each WebSocket a `SocketWriter` that
+serialises its writes, and `DirectManager` (python-socketio's client manager, used when there is no
+message queue) uses it for room pushes.
+"""
+import gevent
+from engineio import packet as eio_packet
+from gevent.lock import Semaphore
+from geventwebsocket.handler import WebSocketHandler as _GeventWebSocketHandler
+from geventwebsocket.websocket import Header, WebSocket
+from socketio import Manager
+from socketio import packet as sio_packet
+
+WRITER = "showcase.socket_writer"  # the environ key of a WebSocket connection's SocketWriter
+
+
+class SocketWriter:
+    """Every byte written to one WebSocket connection goes through here, one frame at a time."""
+
+    __slots__ = ("sock", "lock")
+
+    def __init__(self, sock):
+        self.sock, self.lock = sock, Semaphore()
+
+    def write(self, data: bytes) -> None:
+        """gevent-websocket's raw write (engine.io's writer greenlet: pings, acks, queued pushes)."""
+        with self.lock:
+            self.sock.sendall(data)
+
+    def try_write(self, frame: bytes) -> bool:
+        """Write `frame` now without waiting; False if the connection is busy or gone (use the queue)."""
+        if self.lock.locked() or self.lock.linkcount():
+            return False
+        try:
+            sent = self.sock.send(frame, 0, 0.0)  # timeout 0: never wait for the phone
+        except OSError:  # full (EAGAIN) or dead: the queue and engine.io's writer deal with it
+            return False
+        if sent < len(frame):  # the kernel took part of it: finish it in the background, in order
+            self.lock.acquire()  # free: checked above, and nothing has yielded since
+            gevent.spawn(self._finish, frame[sent:])
+        return True
+
+    def _finish(self, rest: bytes) -> None:
+        try:
+            self.sock.sendall(rest)
+        except OSError:
+            pass  # the connection is gone; its reader notices and closes it
+        finally:
+            self.lock.release()
+
+
+class WebSocketHandler(_GeventWebSocketHandler):
+    """gevent-websocket's handler, with each connection's writes going through a `SocketWriter`."""
+
+    def upgrade_connection(self):
+        answer = super().upgrade_connection()
+        ws = self.environ.get("wsgi.websocket")
+        if ws is not None:
+            writer = SocketWriter(self.socket)
+            ws.raw_write = writer.write
+            self.environ[WRITER] = writer
+        return answer
+
+
+def text_frame(text: str) -> bytes:
+    """One WebSocket text frame from server to client, as gevent-websocket would write it."""
+    payload = text.encode("utf-8")
+    return Header.encode_header(True, WebSocket.OPCODE_TEXT, b"", len(payload), 0) + payload
+
+
+class DirectManager(Manager):
+    """python-socketio's in-process client manager; room pushes go straight to idle WebSockets."""
+
+    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        room = to or room
+        if callback is not None or skip_sid is not None or isinstance(data, tuple) or namespace not in self.rooms:
+            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
+        encoded = self.server.packet_class(sio_packet.EVENT, namespace=namespace,
+                                           data=[event] if data is None else [event, data]).encode()
+        if isinstance(encoded, list):  # binary attachments: several packets each
+            return super().emit(event, data, namespace, room=room, **kwargs)
+        pkt, frame = eio_packet.Packet(eio_packet.MESSAGE, encoded), None
+        eio = self.server.eio
+        for _sid, eio_sid in self.get_participants(namespace, room):
+            writer = self._idle_writer(eio_sid)
+            if writer is not None:
+                frame = frame or text_frame(pkt.encode())
+                if writer.try_write(frame):
+                    continue
+            eio.send_packet(eio_sid, pkt)
+
+    def _idle_writer(self, eio_sid) -> SocketWriter | None:
+        """The connection's writer if it is a WebSocket with nothing queued ahead of a new packet."""
+        socket = self.server.eio.sockets.get(eio_sid)
+        if socket is None or not socket.upgraded or socket.upgrading or socket.closing or socket.closed \
+                or not socket.queue.empty():
+            return None
+        environ = self.server.environ.get(eio_sid)
+        return environ.get(WRITER) if environ else None
