@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from conference_app import db
 from conference_app.live import conferences
-from conference_app.models import Conference, Participant, Presentation, Slide, SlideKind
+from conference_app.models import Conference, Participant, Presentation, Slide, SlideKind, SlideVisit
 from tests.live.conftest import build_school
 
 VIEWERS = ["owner", "coach", "other_student", "other_coach", "admin", "anonymous"]
@@ -141,3 +141,29 @@ def test_starting_twice_reuses_the_open_conference(app, make, login_as):
     first = owner.post(f"/presentations/{school.presentation.id}/conference")
     second = owner.post(f"/presentations/{school.presentation.id}/conference")
     assert first.headers["Location"] == second.headers["Location"] == f"/conferences/{school.conference.id}"
+
+
+def test_a_batch_of_slide_changes_numbers_and_logs_each_one_in_order(app, make):
+    """What the slide writer stores when many presenters press at once: every change its own seq, the
+    visit log closed and opened in order, even for one conference twice in a batch."""
+    live = build_school(app, make)
+    with app.app_context():
+        s = db.session()
+        other = Presentation(owner_id=live.other_student.id, title="Not started")
+        s.add(other)
+        s.flush()
+        s.add_all([Slide(presentation_id=other.id, position=i, kind=SlideKind.SECTION, title=f"S{i}") for i in (0, 1)])
+        s.commit()
+        a, b = s.get(Conference, live.conference.id), conferences.create(s, other)  # b: still in the lobby
+        seq = a.seq
+        moved = conferences.goto_many(s, [(a.id, 2, a.slide_ids), (b.id, 1, b.slide_ids), (a.id, 99, a.slide_ids),
+                                          (a.id, 4, a.slide_ids)])
+        assert [(m.seq, m.position, m.changed) for m in (moved[0], moved[2], moved[3])] == [
+            (seq + 1, 2, True), (seq + 2, 4, True), (seq + 2, 4, False)]  # 99 is clamped to the last slide
+        assert moved[1] is None  # still in the lobby
+        visits = s.exec(select(SlideVisit).where(SlideVisit.conference_id == a.id).order_by(SlideVisit.id)).all()
+        assert [(v.position, v.ended_at is None) for v in visits] == [(0, False), (2, False), (4, True)]
+        assert visits[2].slide_id == a.slide_ids[4]
+        assert conferences.shown_positions(s, a.id) == {0, 2, 4}
+        assert s.exec(select(Conference.position).where(Conference.id == a.id)).one() == 4
+        assert not conferences.shown_positions(s, b.id)
