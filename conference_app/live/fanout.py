@@ -12,13 +12,15 @@ Two parts: `WebSocketHandler` (the server's handler) gives each WebSocket a `Soc
 serialises its writes, and `DirectManager` (python-socketio's client manager, used when there is no
 message queue) uses it for room pushes.
 """
+import contextlib
+import socket
+
 import gevent
 from engineio import packet as eio_packet
 from gevent.lock import Semaphore
 from geventwebsocket.handler import WebSocketHandler as _GeventWebSocketHandler
 from geventwebsocket.websocket import Header, WebSocket
 from socketio import Manager
-from socketio import packet as sio_packet
 
 WRITER = "showcase.socket_writer"  # the environ key of a WebSocket connection's SocketWriter
 
@@ -65,6 +67,9 @@ class WebSocketHandler(_GeventWebSocketHandler):
         answer = super().upgrade_connection()
         ws = self.environ.get("wsgi.websocket")
         if ws is not None:
+            # a slide, then the presenter's answer: not held back waiting for the phone's ACK (Nagle)
+            with contextlib.suppress(OSError):  # not TCP (a Unix socket)
+                self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             writer = SocketWriter(self.socket)
             ws.raw_write = writer.write
             self.environ[WRITER] = writer
@@ -82,21 +87,24 @@ class DirectManager(Manager):
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         room = to or room
-        if callback is not None or skip_sid is not None or isinstance(data, tuple) or namespace not in self.rooms:
+        if callback is not None or skip_sid is not None or namespace != "/" or not isinstance(data, dict):
             return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
-        encoded = self.server.packet_class(sio_packet.EVENT, namespace=namespace,
-                                           data=[event] if data is None else [event, data]).encode()
-        if isinstance(encoded, list):  # binary attachments: several packets each
+        recipients = list(self.get_participants(namespace, room))
+        if not recipients:  # e.g. a conference without a projector screen: nothing to encode
+            return
+        try:  # python-socketio's encoding of an EVENT packet in namespace "/" without binary parts
+            encoded = "2" + self.server.packet_class.json.dumps([event, data], separators=(",", ":"))
+        except TypeError:  # bytes inside: python-socketio sends those as attachments
             return super().emit(event, data, namespace, room=room, **kwargs)
-        pkt, frame = eio_packet.Packet(eio_packet.MESSAGE, encoded), None
-        eio = self.server.eio
-        for _sid, eio_sid in self.get_participants(namespace, room):
+        frame, pkt = None, None
+        for _sid, eio_sid in recipients:
             writer = self._idle_writer(eio_sid)
             if writer is not None:
-                frame = frame or text_frame(pkt.encode())
+                frame = frame or text_frame("4" + encoded)  # engine.io MESSAGE
                 if writer.try_write(frame):
                     continue
-            eio.send_packet(eio_sid, pkt)
+            pkt = pkt or eio_packet.Packet(eio_packet.MESSAGE, encoded)
+            self.server.eio.send_packet(eio_sid, pkt)
 
     def _idle_writer(self, eio_sid) -> SocketWriter | None:
         """The connection's writer if it is a WebSocket with nothing queued ahead of a new packet."""

@@ -304,25 +304,26 @@ class SlideWriter:
 
 
 def _on_goto(app: Flask, sid: str, data=None) -> dict:
-    """The presenter moves; anybody else is ignored."""
-    with app.app_context():
-        client = _clients().get(sid)
-        if client is None or client.view != PRESENTER:
-            return {"ok": False, "error": "only the presenter can change slides"}
-        try:
-            position = int((data or {}).get("position"))
-        except (TypeError, ValueError):
-            return {"ok": False, "error": "bad position"}
-        deck = current_app.extensions["live_decks"].get((client.conference_id, client.code))
-        if deck is None:
+    """The presenter moves; anybody else is ignored. Runs without an app context unless the deck must be
+    rendered: the writer stores the change in its own."""
+    client = app.extensions["live_clients"].get(sid)
+    if client is None or client.view != PRESENTER:
+        return {"ok": False, "error": "only the presenter can change slides"}
+    try:
+        position = int((data or {}).get("position"))
+    except (TypeError, ValueError):
+        return {"ok": False, "error": "bad position"}
+    deck = app.extensions["live_decks"].get((client.conference_id, client.code))
+    if deck is None:
+        with app.app_context():
             conference = db.session().get(Conference, client.conference_id)
             if conference is None:
                 return {"ok": False, "error": "the conference is not live"}
             deck = deck_for(conference)
-        moved = current_app.extensions["live_writer"].move(client.conference_id, position, deck)
-        if moved is None:
-            return {"ok": False, "error": "the conference is not live"}
-        return {"ok": True, "seq": moved.seq, "position": moved.position}
+    moved = app.extensions["live_writer"].move(client.conference_id, position, deck)
+    if moved is None:
+        return {"ok": False, "error": "the conference is not live"}
+    return {"ok": True, "seq": moved.seq, "position": moved.position}
 
 
 def _on_sync(app: Flask, sid: str, data=None) -> dict:
