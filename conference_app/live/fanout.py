@@ -83,7 +83,20 @@ def text_frame(text: str) -> bytes:
 
 
 class DirectManager(Manager):
-    """python-socketio's in-process client manager; room pushes go straight to idle WebSockets."""
+    """python-socketio's in-process client manager; room pushes go straight to idle WebSockets, and so
+    does any packet for one connection (the answer to a presenter's slide change, say)."""
+
+    def initialize(self):
+        super().initialize()
+        eio = self.server.eio
+        self._queue = eio.send_packet  # engine.io's own: into the connection's queue
+
+        def send_packet(eio_sid, pkt):
+            writer = self._idle_writer(eio_sid)
+            if writer is None or pkt.binary or not writer.try_write(text_frame(pkt.encode())):
+                self._queue(eio_sid, pkt)
+
+        eio.send_packet = send_packet  # this server's engine.io only; python-socketio sends through it
 
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         room = to or room
@@ -104,7 +117,7 @@ class DirectManager(Manager):
                 if writer.try_write(frame):
                     continue
             pkt = pkt or eio_packet.Packet(eio_packet.MESSAGE, encoded)
-            self.server.eio.send_packet(eio_sid, pkt)
+            self._queue(eio_sid, pkt)
 
     def _idle_writer(self, eio_sid) -> SocketWriter | None:
         """The connection's writer if it is a WebSocket with nothing queued ahead of a new packet."""

@@ -15,7 +15,7 @@ from flask_socketio import Namespace, SocketIO, join_room
 from .. import db
 from ..models import Conference, ConferenceState
 from ..portfolio.render import media_url
-from . import conferences
+from . import conferences, wire_json
 from .access import current_participant, may_present
 from .fanout import DirectManager
 
@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
     queue_url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
     socketio = SocketIO(app, async_mode=_async_mode(app), message_queue=queue_url,
                         **({} if queue_url else {"client_manager": DirectManager()}),
-                        manage_session=False, async_handlers=False, ping_interval=10, ping_timeout=20)
+                        manage_session=False, async_handlers=False, ping_interval=10, ping_timeout=20, json=wire_json)
     app.extensions["live_clients"] = {}
     app.extensions["live_decks"] = {}
     app.extensions["live_writer"] = SlideWriter(app, socketio)

@@ -9,6 +9,7 @@ import websocket
 from gevent import socket as gsocket
 
 from conference_app import db
+from conference_app.live import wire_json
 from conference_app.live.fanout import SocketWriter, text_frame
 from conference_app.models import Slide, SlideKind
 from tests.live.conftest import build_school
@@ -117,3 +118,12 @@ def test_a_phone_that_stops_reading_holds_nobody_up_and_later_gets_every_change_
         assert got == seqs
     finally:
         threading.Thread(target=ws.close, daemon=True).start()
+
+
+def test_packets_are_decoded_with_the_integer_guard_kept():
+    assert wire_json.loads('[\"goto\",{\"position\":3}]') == ["goto", {"position": 3}]
+    assert wire_json.loads(b'{"a": [1, 2.5, "\\u00e9"]}') == {"a": [1, 2.5, "é"]}
+    with pytest.raises(ValueError, match="too large"):
+        wire_json.loads('{"position": ' + "9" * 101 + "}")  # a client cannot make the server parse a huge number
+    with pytest.raises(ValueError):
+        wire_json.loads("{not json")
