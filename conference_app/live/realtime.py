@@ -208,9 +208,12 @@ def _identify(auth) -> Client | None:
         return None
     if view is None:  # not said: the session decides
         view = PRESENTER if may_present(conference, current_user) else FOLLOWER
-    if view in (PRESENTER, SCREEN):
-        return Client(conference_id, conference.code, view) if may_present(conference, current_user) else None
     participant = current_participant(conference)
+    if view in (PRESENTER, SCREEN):
+        if not may_present(conference, current_user):
+            return None
+        # a coach who joined on this phone and is now on the coach panel is still there
+        return Client(conference_id, conference.code, view, participant.id if participant else None)
     return Client(conference_id, conference.code, FOLLOWER, participant.id) if participant else None
 
 
@@ -226,6 +229,7 @@ class LiveNamespace(Namespace):
             join_room(screen_room(client.conference_id))
         else:
             join_room(audience_room(client.conference_id))
+        if client.participant_id:
             join_room(participant_room(client.participant_id))
             conferences.set_online(db.session(), client.participant_id, True)
             push_participants(client.conference_id)

@@ -173,6 +173,24 @@ def test_coach_joins_as_coach_and_may_drive(live_server, school, phones):
     assert coach_phone.slide_at(1)
 
 
+def test_a_coach_who_moves_to_the_coach_panel_still_shows_as_connected(live_server, school, phones):
+    student = presenter(live_server, school, phones)
+    coach_http = signed_in(live_server, "coach")
+    coach_http.page(f"/j/{school.conference.code}")
+    coach_http.post_form(f"/j/{school.conference.code}", {"name": "Ms Okafor"})
+    slides = Phone(live_server, coach_http, school.conference.id)
+    student.wait_for("participants", lambda d: "Ms Okafor" in d["html"] and "not connected" not in d["html"])
+    panel = Phone(live_server, coach_http, school.conference.id, view="presenter")  # the coach panel's socket
+    phones.append(panel)
+    panel.wait_for("presenter")
+    student.events.clear()
+    slides.close()  # the phone leaves the slides for the panel: still connected
+    time.sleep(0.5)
+    assert not any("not connected" in d["html"] for name, d in student.events if name == "participants")
+    panel.close()  # and now it has gone
+    student.wait_for("participants", lambda d: "not connected" in d["html"])
+
+
 def test_server_restart_mid_conference_loses_nothing(app, live_server, school, phones):
     student = presenter(live_server, school, phones)
     mum = follower(live_server, school, phones)
