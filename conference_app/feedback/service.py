@@ -129,7 +129,7 @@ def slide_titles(s: Session, conference: Conference, audience: bool) -> dict[int
     """Position -> title; for an audience a withheld work keeps its withheld title."""
     out = {}
     for i, view in enumerate(conferences.views_of(s, conference)):
-        out[i] = view.title if (view.shown or not audience) else (view.slide.title or "Work")
+        out[i] = view.audience_title if audience else view.title
     return out
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, insert, select as core_select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..models import (AudienceRole, Conference, ConferenceState, Participant, Presentation, Slide,
+from ..models import (AudienceRole, Conference, ConferenceState, Participant, Presentation, Slide, SlideKind,
                       SlideVisit, User, utcnow)
 from ..presentations.slides import SlideView, deck, ordered_slides
 from . import codes
@@ -48,10 +48,12 @@ def by_code(s: Session, code: str) -> Conference | None:
 
 
 def slides_of(s: Session, conference: Conference) -> list[Slide]:
-    """The frozen slide order; slides deleted since are left out."""
+    """The frozen slide order. A slide deleted since (its work was deleted, say) keeps its place as
+    withheld work, never shown: positions, the visit log and the record stay in step."""
     ids = conference.slide_ids
     found = {sl.id: sl for sl in s.exec(select(Slide).where(Slide.id.in_(ids)))} if ids else {}
-    return [found[i] for i in ids if i in found]
+    return [found.get(i) or Slide(id=i, presentation_id=conference.presentation_id, position=n, kind=SlideKind.ITEM,
+                                  title="Removed") for n, i in enumerate(ids)]
 
 
 def views_of(s: Session, conference: Conference) -> list[SlideView]:
@@ -144,7 +146,10 @@ _MOVE = (update(Conference.__table__)
 _CLOSE_VISIT = (update(SlideVisit.__table__)
                 .where(_visit.conference_id == bindparam("cid"), _visit.ended_at.is_(None))
                 .values(ended_at=bindparam("now")))
-_OPEN_VISIT = insert(SlideVisit.__table__)
+_OPEN_VISIT = insert(SlideVisit.__table__).values(
+    conference_id=bindparam("cid"), position=bindparam("pos"), started_at=bindparam("at"), ended_at=bindparam("until"),
+    # the slide, if it still exists: a slide deleted mid-conference must not fail the batch
+    slide_id=core_select(Slide.__table__.c.id).where(Slide.__table__.c.id == bindparam("sid")).scalar_subquery())
 _COMPILED_MOVE: dict[str, object] = {}  # dialect name -> _MOVE compiled for it
 
 
@@ -194,9 +199,9 @@ def goto_many(s: Session, moves: list[tuple[int, int, list[int]]]) -> list[Moved
             results.append(None)
             continue
         if conference_id in latest:
-            latest[conference_id]["ended_at"] = now
-        latest[conference_id] = {"conference_id": conference_id, "position": position,
-                                 "slide_id": slide_ids[position], "started_at": now, "ended_at": None}
+            latest[conference_id]["until"] = now
+        latest[conference_id] = {"cid": conference_id, "pos": position, "sid": slide_ids[position], "at": now,
+                                 "until": None}
         visits.append(latest[conference_id])
         results.append(Moved(seq, position, True))
     if visits:  # one statement each for all the conferences (executemany): close the open visits, log the new

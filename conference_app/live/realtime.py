@@ -14,6 +14,7 @@ from flask_socketio import Namespace, SocketIO, join_room
 
 from .. import db
 from ..models import Conference, ConferenceState
+from ..portfolio.items import item_changed
 from ..portfolio.render import media_url
 from . import conferences, wire_json
 from .access import current_participant, may_present
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
     app.extensions["live_decks"] = {}
     app.extensions["live_writer"] = SlideWriter(app, socketio)
     socketio.on_namespace(LiveNamespace("/"))  # connect and disconnect: they need the cookie session
+    item_changed.connect(_refresh_decks_showing, sender=app)
     socketio.server.on("goto", lambda sid, data=None: _on_goto(app, sid, data), namespace="/")
     socketio.server.on("sync", lambda sid, data=None: _on_sync(app, sid, data), namespace="/")
 
@@ -97,6 +99,7 @@ class RenderedDeck:
         s = db.session()
         self.slide_ids = conference.slide_ids
         self.views = conferences.views_of(s, conference)
+        self.item_ids = {v.item.id for v in self.views if v.item is not None}
         self.shown = conferences.shown_positions(s, conference.id)
         with _rendering():
             self._audience = [render_template("live/_follow_slide.html", view=v) for v in self.views]
@@ -118,6 +121,20 @@ class RenderedDeck:
     def preload(self, position: int) -> str | None:
         """The next slide's picture, for the presenter and the projector screen to fetch ahead."""
         return self._preload[position]
+
+
+def _refresh_decks_showing(app: Flask, item_id: int) -> None:
+    """An item was edited, approved or deleted: conferences showing it render their slides again, and
+    phones get the current slide again at once (a withdrawn approval takes the work off their screens)."""
+    decks = app.extensions["live_decks"]
+    for key in [key for key, deck in decks.items() if item_id in deck.item_ids]:
+        del decks[key]  # rendered again when next needed, from what is stored now
+        try:
+            conference = db.session().get(Conference, key[0])
+            if conference is not None and conference.state == ConferenceState.LIVE:
+                push_slide(conference.id)
+        except Exception:  # noqa: BLE001  (the change is stored; phones get it with the next slide)
+            app.logger.exception("conference %s: slides not pushed again", key[0])
 
 
 def _rendering():

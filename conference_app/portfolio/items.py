@@ -1,6 +1,7 @@
 """Portfolio items: created from uploads or forms, tagged, approved, deleted with their files."""
 from pathlib import Path
 
+from blinker import Namespace
 from flask import current_app
 from sqlmodel import Session, delete, select
 
@@ -74,6 +75,16 @@ def set_tags(s: Session, item: PortfolioItem, names: list[str]) -> None:
         s.add(ItemTag(item_id=item.id, name=name))
 
 
+#: Sent (the app as sender, `item_id=`) once a change to what an audience may see of an item is stored:
+#: an edit (which also withdraws a coach's approval), an approval or a deletion. Live conferences
+#: showing the item re-render their slides.
+item_changed = Namespace().signal("item-changed")
+
+
+def _changed(item_id: int) -> None:
+    item_changed.send(current_app._get_current_object(), item_id=item_id)
+
+
 def update(s: Session, item: PortfolioItem, tags: list[str], **fields) -> None:
     for key, value in fields.items():
         setattr(item, key, value)
@@ -82,18 +93,22 @@ def update(s: Session, item: PortfolioItem, tags: list[str], **fields) -> None:
     item.updated_at = utcnow()
     set_tags(s, item, tags)
     s.commit()
+    _changed(item.id)
 
 
 def approve(s: Session, item: PortfolioItem, coach: User) -> None:
     item.approved_at, item.approved_by_id = utcnow(), coach.id
     s.commit()
+    _changed(item.id)
 
 
 def remove(s: Session, item: PortfolioItem) -> None:
     """Delete the item, its rows and its files on disk."""
     folders = {Path(f.path).parts[0] for f in files_of(s, item.id)}
+    item_id = item.id
     s.delete(item)
     s.commit()
+    _changed(item_id)
     for folder in folders:
         remove_folder(_media_root(), folder)
 

@@ -112,6 +112,11 @@ class SlideView:
         return DEFAULT_TITLES.get(self.slide.kind, "Slide")
 
     @property
+    def audience_title(self) -> str:
+        """The title an audience may see: withheld work keeps its own title to itself."""
+        return self.title if self.shown else (self.slide.title or "Work")
+
+    @property
     def shown(self) -> bool:
         """Does the audience see this slide's work? (Structure slides always show.)"""
         return self.item is None or self.item.audience_safe

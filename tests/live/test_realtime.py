@@ -191,6 +191,26 @@ def test_a_coach_who_moves_to_the_coach_panel_still_shows_as_connected(live_serv
     student.wait_for("participants", lambda d: "not connected" in d["html"])
 
 
+def test_work_made_private_or_deleted_mid_conference_leaves_the_phones_at_once(live_server, school, phones):
+    student = presenter(live_server, school, phones)
+    mum = follower(live_server, school, phones, "Mum")
+    student.goto(1)
+    assert "First picture" in mum.slide_at(1)["html"]
+    first, later = school.slides[1].item_id, school.slides[3].item_id
+    student.browser.page(f"/portfolio/items/{first}/edit")
+    assert student.browser.post_form(f"/portfolio/items/{first}/edit", {
+        "title": "First picture", "alt_text": "A red square", "visibility": "private"}).status_code == 303
+    again = mum.wait_for("slide", lambda d: d["position"] == 1 and "not shown to the audience" in d["html"])
+    assert "First picture" not in again["html"] and "/media/" not in again["html"]
+    # deleted work: its slide keeps its place, withheld, and the conference moves on past it
+    student.browser.page(f"/portfolio/items/{later}")
+    assert student.browser.post_form(f"/portfolio/items/{later}/delete").status_code == 303
+    assert student.goto(3)["ok"]
+    assert "not shown to the audience" in mum.slide_at(3)["html"] and "LATER-WORK" not in mum.payloads()
+    assert student.goto(4)["ok"]
+    assert "Questions for you" in mum.slide_at(4)["html"]
+
+
 def test_server_restart_mid_conference_loses_nothing(app, live_server, school, phones):
     student = presenter(live_server, school, phones)
     mum = follower(live_server, school, phones)
