@@ -20,6 +20,8 @@ MESSAGES = {
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
+        if e.response is not None:  # an answer made for this case (the feedback form back, with its text)
+            return e.response
         return _render(app, e.code or 500, None)
 
     @app.errorhandler(CSRFError)

@@ -1,11 +1,11 @@
 """Routes: phones send feedback; presenter and coach moderate; the coach panel; the family's closing form."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from .. import db
-from ..extensions import htmx
+from ..extensions import htmx, limiter
 from ..live import conferences
-from ..live.access import current_participant
+from ..live.access import SESSION_KEY, current_participant
 from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
 from .access import conference_for_coach, conference_for_presenter, participant_or_abort
@@ -32,7 +32,19 @@ def moderation_context(conference: Conference) -> dict:
     return {"feedback_entries": service.for_moderators(db.session(), conference)}
 
 
+def _sender() -> str:
+    """Feedback is limited per phone (its participant tokens), not per address: a school's phones share one."""
+    return "feedback:" + (",".join(sorted(session.get(SESSION_KEY, {}).values())) or request.remote_addr or "")
+
+
+def _too_fast(_limit):
+    conference, _participant = participant_or_abort(request.view_args["code"])
+    return _form_again(conference, FeedbackError("You are sending very quickly. Please wait a minute, then tap "
+                                                 "Send again: your message is still here.", 429))
+
+
 @bp.post("/live/<code>/feedback")
+@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"], key_func=_sender, on_breach=_too_fast)
 def send(code: str):
     """A phone sends a question, comment, praise or suggestion; retries with the same key store it once."""
     s = db.session()
@@ -43,11 +55,7 @@ def send(code: str):
                                          body=data.get("body", ""), position=data.get("position"),
                                          client_key=data.get("client_key"))
     except FeedbackError as e:
-        key = data.get("client_key") if e.status != 400 else service.new_key()
-        context = dict(conference=conference, feedback_key=key or service.new_key(), error=str(e),
-                       kind=data.get("kind", ""), body=data.get("body", ""), feedback_kinds=service.KIND_LABELS)
-        template = "feedback/_form.html" if htmx else "feedback/send.html"
-        return render_template(template, **context), e.status
+        return _form_again(conference, e)
     if created:
         realtime.push_feedback(feedback.id)
     if htmx:
@@ -56,6 +64,16 @@ def send(code: str):
                                feedback_kinds=service.KIND_LABELS), 201 if created else 200
     flash("Sent. Thank you!", "success")
     return redirect(url_for("live.follow", code=conference.code), code=303)
+
+
+def _form_again(conference: Conference, e: FeedbackError):
+    """The form back with the message kept and why it was not sent (same key: sending again stores it once)."""
+    data = request.form
+    key = data.get("client_key") if e.status != 400 else service.new_key()
+    context = dict(conference=conference, feedback_key=key or service.new_key(), error=str(e),
+                   kind=data.get("kind", ""), body=data.get("body", ""), feedback_kinds=service.KIND_LABELS)
+    template = "feedback/_form.html" if htmx else "feedback/send.html"
+    return make_response(render_template(template, **context), e.status)
 
 
 # ---- presenter and coach: moderating ------------------------------------------------------------

@@ -3,6 +3,8 @@ import re
 import threading
 from datetime import timedelta
 
+import pytest
+
 from sqlmodel import select
 
 from conference_app import db
@@ -337,3 +339,21 @@ def test_the_download_is_one_self_contained_file(app, cast):
 def test_record_waits_for_the_end(app, cast):
     r = cast.client("owner").get(f"/conferences/{cast.school.conference.id}/record")
     assert r.status_code == 409 and "when the conference ends" in r.text
+
+
+@pytest.fixture
+def feedback_limited(app_config):
+    app_config.update(RATELIMIT_ENABLED=True, FEEDBACK_RATE_LIMIT="3 per minute")
+    return app_config
+
+
+def test_a_phone_sending_too_fast_is_slowed_down_and_keeps_its_message(feedback_limited, app, cast):
+    code, cid = cast.school.conference.code, cast.school.conference.id
+    mum, dad = join(app, code, "Mum"), join(app, code, "Dad")  # one school network: the same address
+    assert [send(mum, code, f"Hello {n}", key=f"fast-000-000{n}").status_code for n in range(3)] == [201] * 3
+    fourth = send(mum, code, "MUM-FOURTH", key="fast-000-0003")
+    assert fourth.status_code == 429 and "Please wait a minute" in fourth.text
+    assert "MUM-FOURTH" in fourth.text and 'value="fast-000-0003"' in fourth.text  # kept, same key
+    assert send(dad, code, "DAD-FIRST", key="fast-000-0004").status_code == 201  # another phone is not held up
+    bodies = [f.body for f in stored(app, Feedback, Feedback.conference_id == cid)]
+    assert "MUM-FOURTH" not in bodies and "DAD-FIRST" in bodies and len(bodies) == 4
