@@ -1,13 +1,12 @@
 """Live student-led conferences from a student's e-portfolio."""
-from pathlib import Path
-
 from functools import lru_cache
+from pathlib import Path
 
 from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from . import db
+from . import clock, db
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     db.init_app(app)
+    clock.init_app(app)
     compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -30,6 +30,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT_PER_ADDRESS": env("LOGIN_RATE_LIMIT_PER_ADDRESS", "300 per minute"),
         "JOIN_RATE_LIMIT": env("JOIN_RATE_LIMIT", "30 per minute"),  # code guesses per address
         "FEEDBACK_RATE_LIMIT": env("FEEDBACK_RATE_LIMIT", "10 per minute"),  # messages per phone
+        "TIMEZONE": env("TIMEZONE", "UTC"),  # the school's clock for the times on pages, e.g. Europe/London
         "SOCKETIO_MESSAGE_QUEUE": env("SOCKETIO_MESSAGE_QUEUE") or None,
         # The address phones use to reach this server, for the join link and QR code
         # (e.g. http://192.168.1.20:5000); by default, the address the presenter used.

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import db
+from .. import clock, db
 from ..extensions import htmx
 from ..feedback.service import OWNER_LABELS, FeedbackError
 from ..models import ConferenceState
@@ -70,7 +70,7 @@ def download(conference_id: int):
     context["may_reflect"] = False
     html = render_template("records/download.html", css=css, **context)
     owner = context["record"].owner.display_name
-    day = conference.started_at.date().isoformat() if conference.started_at else "undated"
+    day = clock.local(conference.started_at, "%Y-%m-%d") if conference.started_at else "undated"
     name = re.sub(r"[^A-Za-z0-9]+", "-", f"conference-{owner}-{day}").strip("-").lower() + ".html"
     return current_app.response_class(html, mimetype="text/html", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})

@@ -357,3 +357,30 @@ def test_a_phone_sending_too_fast_is_slowed_down_and_keeps_its_message(feedback_
     assert send(dad, code, "DAD-FIRST", key="fast-000-0004").status_code == 201  # another phone is not held up
     bodies = [f.body for f in stored(app, Feedback, Feedback.conference_id == cid)]
     assert "MUM-FOURTH" not in bodies and "DAD-FIRST" in bodies and len(bodies) == 4
+
+
+@pytest.fixture
+def auckland(app_config):
+    app_config.update(TIMEZONE="Pacific/Auckland")  # UTC+13 in November
+    return app_config
+
+
+def test_times_are_shown_on_the_schools_clock(auckland, app, cast):
+    from datetime import datetime, timezone
+
+    code, cid = cast.school.conference.code, cast.school.conference.id
+    mum = join(app, code, "Mum")
+    send(mum, code, "LATE-QUESTION", key="tz-0000-0001")
+    with app.app_context():
+        s = db.session()
+        conference = s.get(Conference, cid)
+        conference.started_at = datetime(2026, 11, 20, 22, 30, tzinfo=timezone.utc)  # 11:30 next day there
+        s.get(Feedback, stored(app, Feedback, Feedback.body == "LATE-QUESTION")[0].id).created_at = \
+            datetime(2026, 11, 20, 22, 41, tzinfo=timezone.utc)
+        s.commit()
+    end(app, cid)
+    owner = cast.client("owner")
+    page = owner.get(f"/conferences/{cid}/record").text
+    assert ">Saturday 21 November 2026, 11:30</time>" in page and ">11:41</time>" in page
+    download = owner.get(f"/conferences/{cid}/record.html")
+    assert "2026-11-21" in download.headers["Content-Disposition"]
