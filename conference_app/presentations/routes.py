@@ -342,11 +342,32 @@ def comment(presentation_id: int, slide_id: int):
     if not duplicate:
         s.add(RehearsalComment(slide_id=slide.id, author_id=current_user.id, body=body))
         s.commit()
+    return _comments_answer(pres, slide, "Comment added.")
+
+
+@bp.post("/<int:presentation_id>/slides/<int:slide_id>/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(presentation_id: int, slide_id: int, comment_id: int):
+    """A coach takes back one of their own rehearsal comments."""
+    pres = presentation_or_404(presentation_id, current_user)
+    if not can_comment(current_user, pres):
+        abort(403)
+    slide = slide_or_404(pres, slide_id)
+    s = db.session()
+    comment = s.get(RehearsalComment, comment_id)
+    if comment is None or comment.slide_id != slide.id or comment.author_id != current_user.id:
+        abort(404)
+    s.delete(comment)
+    s.commit()
+    return _comments_answer(pres, slide, "Comment deleted.")
+
+
+def _comments_answer(pres, slide, done: str):
     if htmx:
         return render_template("presentations/_comments.html", slide=slide, pres=pres,
-                               comments=comments_for(s, [slide.id])[slide.id], can_comment=True,
+                               comments=comments_for(db.session(), [slide.id])[slide.id], can_comment=True,
                                comment_form=CommentForm(formdata=None))
-    flash("Comment added.", "success")
+    flash(done, "success")
     return redirect(url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}", code=303)
 
 

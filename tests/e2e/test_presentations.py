@@ -221,7 +221,11 @@ def test_coach_comments_and_student_sees_them(app, open_page, sign_in, student, 
     sign_in(student_page, student)
     student_page.goto(f"/presentations/{deck.id}")
     assert student_page.locator("text=Look at your family when you say this").is_visible()
+    assert student_page.get_by_role("button", name="Delete your comment").count() == 0  # the coach's to take back
     screenshot(student_page, "student-sees-comment", full_page=False)
+    with page.expect_response(lambda r: r.url.endswith("/delete")):
+        page.get_by_role("button", name="Delete your comment “Look at your family when you say this”").click()
+    page.get_by_text("Look at your family when you say this").wait_for(state="detached")
 
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])

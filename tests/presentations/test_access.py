@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from conference_app import db
+from conference_app.auth.accounts import set_coaches
 from conference_app.models import Goal, RehearsalComment, Slide
 
 VIEWERS = ["owner", "other_student", "coach", "other_coach", "admin", "anonymous"]
@@ -100,6 +101,31 @@ def test_comment_double_submit_is_one_comment(app, cast, decks):
         coach.post(f"/presentations/{pres.id}/slides/{slide}/comments", data={"body": "Louder"})
     with app.app_context():
         assert len(db.session().exec(select(RehearsalComment)).all()) == 1
+
+
+def test_only_its_author_may_delete_a_rehearsal_comment(app, cast, decks, make, login_as):
+    pres, slide = cast["pres"], decks.ids(cast["pres"])[0]
+    second_coach = make.coach("secondcoach")
+    with app.app_context():
+        set_coaches(db.session(), cast["people"]["owner"], {cast["people"]["coach"].id, second_coach.id})
+    cast["client"]("coach").post(f"/presentations/{pres.id}/slides/{slide}/comments", data={"body": "Slow down"})
+    with app.app_context():
+        comment = db.session().exec(select(RehearsalComment)).one()
+    url = f"/presentations/{pres.id}/slides/{slide}/comments/{comment.id}/delete"
+    hx = {"HX-Request": "true"}
+    page = cast["client"]("coach").get(f"/presentations/{pres.id}").text
+    assert "Delete your comment “Slow down”" in page
+    for who, status in [("owner", 403), ("other_student", 404), ("other_coach", 404), ("admin", 404),
+                        ("anonymous", 302)]:
+        assert cast["client"](who).post(url, headers=hx).status_code == status, who
+    second = login_as(second_coach)
+    assert second.post(url, headers=hx).status_code == 404  # the student's coach too, but not its author
+    assert "Delete your comment" not in second.get(f"/presentations/{pres.id}").text
+    answer = cast["client"]("coach").post(url, headers=hx)
+    assert answer.status_code == 200 and "Slow down" not in answer.text and "Rehearsal comment" in answer.text
+    assert cast["client"]("coach").post(url, headers=hx).status_code == 404  # already gone
+    with app.app_context():
+        assert db.session().exec(select(RehearsalComment)).all() == []
 
 
 def test_slide_of_another_presentation_is_unknown(cast, decks, make):
