@@ -28,10 +28,10 @@ WRITER = "showcase.socket_writer"  # the environ key of a WebSocket connection's
 class SocketWriter:
     """Every byte written to one WebSocket connection goes through here, one frame at a time."""
 
-    __slots__ = ("sock", "lock")
+    __slots__ = ("sock", "websocket", "lock")
 
-    def __init__(self, sock):
-        self.sock, self.lock = sock, Semaphore()
+    def __init__(self, sock, websocket: WebSocket | None = None):
+        self.sock, self.websocket, self.lock = sock, websocket, Semaphore()
 
     def write(self, data: bytes) -> None:
         """gevent-websocket's raw write (engine.io's writer greenlet: pings, acks, queued pushes)."""
@@ -40,8 +40,8 @@ class SocketWriter:
 
     def try_write(self, frame: bytes) -> bool:
         """Write `frame` now without waiting; False if the connection is busy or gone (use the queue)."""
-        if self.lock.locked() or self.lock.linkcount():
-            return False
+        if self.lock.locked() or self.lock.linkcount() or (self.websocket is not None and self.websocket.closed):
+            return False  # busy, or closing: nothing may follow the close frame
         try:
             sent = self.sock.send(frame, 0, 0.0)  # timeout 0: never wait for the phone
         except OSError:  # full (EAGAIN) or dead: the queue and engine.io's writer deal with it
@@ -70,7 +70,7 @@ class WebSocketHandler(_GeventWebSocketHandler):
             # a slide, then the presenter's answer: not held back waiting for the phone's ACK (Nagle)
             with contextlib.suppress(OSError):  # not TCP (a Unix socket)
                 self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            writer = SocketWriter(self.socket)
+            writer = SocketWriter(self.socket, ws)
             ws.raw_write = writer.write
             self.environ[WRITER] = writer
         return answer

@@ -1,5 +1,6 @@
 """Pushes written straight to idle WebSockets (live/fanout.py): never out of order, never held up by a slow phone."""
 import json
+import logging
 import socket
 import threading
 
@@ -7,6 +8,7 @@ import gevent
 import pytest
 import websocket
 from gevent import socket as gsocket
+from geventwebsocket.websocket import Stream, WebSocket
 
 from conference_app import db
 from conference_app.live import wire_json
@@ -57,6 +59,22 @@ def test_a_frame_the_kernel_takes_only_in_part_is_finished_before_anything_else(
     assert received(phone_end, len(big) + 13) == big + b"NEXT-IN-QUEUE"
     queued.join(timeout=5)
     assert queued.successful() and not writer.lock.locked()
+
+
+def test_nothing_is_written_after_the_websocket_sent_its_close_frame(pair):
+    server_end, phone_end = pair
+
+    class Handler:  # what gevent-websocket's WebSocket reads and writes through: the connection's socket
+        socket, rfile, logger = server_end, server_end.makefile("rb"), logging.getLogger(__name__)
+
+    ws = WebSocket({}, Stream(Handler), Handler)
+    writer = SocketWriter(server_end, ws)
+    ws.raw_write = writer.write
+    assert writer.try_write(text_frame("42[]"))
+    ws.close()
+    assert not writer.try_write(text_frame("42[]"))
+    assert received(phone_end, 6 + 2)[6:] == b"\x88\x00"  # the frame, then the close frame: nothing after it
+    Handler.rfile.close()
 
 
 def test_a_connection_that_is_gone_is_left_to_the_queue(pair):
