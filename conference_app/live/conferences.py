@@ -150,6 +150,7 @@ _OPEN_VISIT = insert(SlideVisit.__table__).values(
     conference_id=bindparam("cid"), position=bindparam("pos"), started_at=bindparam("at"), ended_at=bindparam("until"),
     # the slide, if it still exists: a slide deleted mid-conference must not fail the batch
     slide_id=core_select(Slide.__table__.c.id).where(Slide.__table__.c.id == bindparam("sid")).scalar_subquery())
+_WHERE = core_select(_conference.state, _conference.position, _conference.seq).where(_conference.id == bindparam("cid"))
 _COMPILED_MOVE: dict[str, object] = {}  # dialect name -> _MOVE compiled for it
 
 
@@ -168,7 +169,6 @@ def _move_on_cursor(conn, conference_id: int, position: int) -> int | None:
     finally:
         cursor.close()
     return row[0] if row else None
-_WHERE = core_select(_conference.state, _conference.position, _conference.seq).where(_conference.id == bindparam("cid"))
 
 
 def goto(s: Session, conference_id: int, position: int, slide_ids: list[int] | None = None) -> Moved | None:

@@ -10,7 +10,7 @@ ahead of it, and a write the kernel takes only in part holds the connection's lo
 
 Two parts: `WebSocketHandler` (the server's handler) gives each WebSocket a `SocketWriter` that
 serialises its writes, and `DirectManager` (python-socketio's client manager, used when there is no
-message queue) uses it for room pushes.
+message queue) uses it for room pushes and for packets to one connection (acks).
 """
 import contextlib
 import socket

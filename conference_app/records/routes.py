@@ -65,10 +65,9 @@ def download(conference_id: int):
     conference = record_or_404(conference_id)
     if conference.state != ConferenceState.ENDED:
         return render_template("records/not_yet.html", conference=conference), 409
-    css = (Path(current_app.static_folder) / "css" / "app.css").read_text(encoding="utf-8")
     context = _context(conference, _inline_image)
     context["may_reflect"] = False
-    html = render_template("records/download.html", css=css, **context)
+    html = render_template("records/download.html", **context)
     owner = context["record"].owner.display_name
     day = clock.local(conference.started_at, "%Y-%m-%d") if conference.started_at else "undated"
     name = re.sub(r"[^A-Za-z0-9]+", "-", f"conference-{owner}-{day}").strip("-").lower() + ".html"
