@@ -48,7 +48,11 @@ def parse_args(argv=None):
     p.add_argument("--slides", type=int, default=40)
     p.add_argument("--warmup", type=int, default=1, help="unmeasured rounds before the K advances")
     p.add_argument("--quick", action="store_true", help="CI size: 100 followers in 25 conferences, 5 advances")
-    p.add_argument("--scenarios", default="burst,staggered")
+    p.add_argument("--scenarios", default="burst,staggered,during_uploads,during_feedback",
+                   help="during_*: the app only, staggered slide changes under extra load, against the same "
+                        "run's unloaded staggered p95")
+    p.add_argument("--uploads", type=int, default=20, help="during_uploads: 12-MP photos uploaded at once")
+    p.add_argument("--feedback-phones", type=int, default=300, help="during_feedback: phones sending at once")
     p.add_argument("--targets", default="app,peer", help="comma list of app, peer")
     p.add_argument("--app-seed", default=DEFAULT_APP_SEED)
     p.add_argument("--app-serve", default=DEFAULT_APP_SERVE)
@@ -173,6 +177,27 @@ def stop(proc):
             proc.wait(5)
 
 
+def upload_files(tmp: Path, photos: int) -> list[str]:
+    """`photos` different 12-megapixel JPEGs, as a phone takes them, and a PDF with a 595 x 100,000 pt page."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    files = []
+    for i in range(photos):
+        path = tmp / f"photo-{i}.jpg"
+        if not path.exists():
+            base = Image.radial_gradient("L").resize((4000, 3000)).convert("RGB")
+            noise = Image.effect_noise((4000, 3000), 40 + i).convert("RGB")
+            Image.blend(base, noise, 0.3).save(path, "JPEG", quality=88)
+        files.append(str(path))
+    tall = tmp / "tall.pdf"
+    if not tall.exists():
+        doc = pdfium.PdfDocument.new()
+        doc.new_page(595, 100_000)
+        doc.save(str(tall))
+    return files + [str(tall)]
+
+
 def run_target(target, a, tmp):
     """Start one server, seed it, run the generator against it, stop it."""
     port = free_port()
@@ -199,8 +224,10 @@ def run_target(target, a, tmp):
     try:
         wait_port(port, proc)
         mem = MemWatch(proc.pid)
+        scenarios = [sc for sc in a.scenarios.split(",") if target == "app" or not sc.startswith("during_")]
         cfg = dict(target=target, url=f"http://127.0.0.1:{port}", seed=seed, followers=a.followers,
-                   advances=a.advances, scenarios=a.scenarios.split(","), slides=a.slides,
+                   advances=a.advances, scenarios=scenarios, slides=a.slides,
+                   upload_files=upload_files(tmp, a.uploads), feedback_phones=a.feedback_phones,
                    wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client, warmup=a.warmup)
         cfg_path = tmp / f"gen-{target}.json"
         cfg_path.write_text(json.dumps(cfg))
@@ -278,6 +305,18 @@ def main(argv=None):
     lines = []
     for sc in a.scenarios.split(","):
         app, peer = results.get("app", {}).get(sc), results.get("peer", {}).get(sc)
+        unloaded = results.get("app", {}).get("staggered")
+        if sc.startswith("during_") and app:
+            lines.append(json.dumps({
+                "scenario": sc, "followers": app["followers"], "conferences": app["conferences"],
+                "p50_ms": app["p50_ms"], "p95_ms": app["p95_ms"], "max_ms": app["max_ms"],
+                "unloaded_p95_ms": unloaded["p95_ms"] if unloaded else None,
+                "ratio_p95": round(app["p95_ms"] / unloaded["p95_ms"], 2) if unloaded and unloaded["p95_ms"] else None,
+                "missed": app["missed"], "out_of_order": app["out_of_order"],
+                "server_cpu_ms_per_advance": app["server_cpu_ms_per_advance"],
+                "load": app.get("load"), "load_ms": app.get("load_ms"), "load_statuses": app.get("load_statuses"),
+                "repeats": a.repeat}))
+            continue
         main_r = app or peer
         if not main_r:
             continue
@@ -304,6 +343,7 @@ def main(argv=None):
                                        if app and peer and peer["p95_round_median_ms"] else None),
             "ratio_server_cpu": (round(app["server_cpu_ms_per_advance"] / peer["server_cpu_ms_per_advance"], 2)
                                  if app and peer and peer["server_cpu_ms_per_advance"] else None),
+            "max_ms": main_r["max_ms"],
         }
         lines.append(json.dumps(line))
     print("\n".join(lines))

@@ -1,7 +1,6 @@
 """The `conference-app` command: `demo`, `serve`, `migrate`, `create-admin`."""
 import os
 import sys
-from pathlib import Path
 
 import click
 from flask import Flask
@@ -102,12 +101,12 @@ def _serve(app: Flask, host: str, port: int) -> None:
     simple-websocket). Several processes are several `serve`s on their own ports (see the README)."""
     click.echo(f"\n  Open http://{host}:{port}/ in your browser (Ctrl+C stops it).\n")
     sys.stdout.flush()
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    os.execv(gunicorn, [gunicorn, "conference_app.wsgi:app", "--worker-class", "gevent", "--workers", "1",
-                        "--bind", f"{host}:{port}", "--worker-connections", "10000",
-                        # a worker whose event loop stops answering for 30 s is replaced
-                        "--timeout", "30", "--graceful-timeout", "10", "--keep-alive", "5",
-                        "--no-control-socket", "--log-level", "warning"])
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "conference_app.wsgi:app",
+                              "--worker-class", "gevent", "--workers", "1", "--bind", f"{host}:{port}",
+                              "--worker-connections", "10000",
+                              # a worker whose event loop stops answering for 30 s is replaced
+                              "--timeout", "30", "--graceful-timeout", "10", "--keep-alive", "5",
+                              "--no-control-socket", "--log-level", "warning"])
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ def from_environment(instance_path: str) -> dict:
         # One upload (a video is the largest thing a student adds).
         "MAX_CONTENT_LENGTH": int(env("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         # uploads are processed in worker processes: how many at once, and the memory each may use
-        "MEDIA_WORKERS": int(env("MEDIA_WORKERS", str(os.cpu_count() or 2))),
+        # (one core is left to the conferences: on a 2-core machine, one worker)
+        "MEDIA_WORKERS": int(env("MEDIA_WORKERS", str(max(1, (os.cpu_count() or 2) - 1)))),
         "MEDIA_WORKER_MEMORY_MB": int(env("MEDIA_WORKER_MEMORY_MB", "1536")),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),  # per account and address

@@ -92,11 +92,57 @@ async function formFlow(path, fields, expected) {
     body,
     headers: { Cookie: jar.header(), "Content-Type": "application/x-www-form-urlencoded" },
   });
-  await r2.arrayBuffer();
+  const html = await r2.text();
   if (r2.status !== expected) throw new Error(`POST ${path}: ${r2.status}`);
   jar.take(r2);
   if (!jar.has("session")) throw new Error(`POST ${path}: no session cookie`);
-  return jar.header();
+  const meta = html.match(/name="csrf-token" content="([^"]+)"/);
+  return { cookie: jar.header(), csrf: meta ? meta[1] : null };
+}
+
+// ---------------------------------------------------------------- extra load (during_* scenarios)
+// What else a school does while conferences run: students uploading photos and PDFs, a room of
+// phones sending feedback at once. Started with the scenario; the slides are measured meanwhile.
+async function csrfOf(c, path) {
+  const r = await fetch(url + path, { headers: { Cookie: c.cookie } });
+  const m = (await r.text()).match(/name="csrf-token" content="([^"]+)"/);
+  if (!m) throw new Error(`no csrf-token on ${path}`);
+  return m[1];
+}
+
+async function uploads(presenters) {
+  const files = cfg.upload_files || [];
+  const started = performance.now();
+  const statuses = await Promise.all(files.map(async (file, i) => {
+    const p = presenters[i % presenters.length];
+    const token = await csrfOf(p, "/portfolio/");
+    const form = new FormData();
+    form.append("files", new Blob([fs.readFileSync(file)]), file.split("/").pop());
+    const r = await fetch(url + "/portfolio/upload", {
+      method: "POST", body: form, headers: { Cookie: p.cookie, "X-CSRFToken": token, "HX-Request": "true" },
+    });
+    await r.arrayBuffer();
+    return r.status;
+  }));
+  return { load: "uploads", load_ms: Math.round(performance.now() - started),
+           load_statuses: statuses.reduce((m, s) => ({ ...m, [s]: (m[s] || 0) + 1 }), {}) };
+}
+
+async function feedbackStorm(followers, phones) {
+  const started = performance.now();
+  const statuses = await Promise.all(followers.slice(0, phones).map(async (f, i) => {
+    const body = new URLSearchParams({ kind: "question", body: `How did you choose this? (${i})`,
+                                       position: String(f.lastPosition || 0), client_key: `bench-${f.idx}-${Date.now()}`,
+                                       csrf_token: f.csrf });
+    const r = await fetch(`${url}/live/${f.conf.code}/feedback`, {
+      method: "POST", body, headers: { Cookie: f.cookie, "HX-Request": "true",
+                                       "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    await r.arrayBuffer();
+    return r.status;
+  }));
+  return { load: "feedback", load_ms: Math.round(performance.now() - started),
+           load_statuses: statuses.reduce((m, s) => ({ ...m, [s]: (m[s] || 0) + 1 }), {}) };
 }
 
 async function pool(items, conc, fn) {
@@ -347,10 +393,20 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   const expected = followers.length * T;
   const cpu0 = [serverCpuMs(), genCpuMs()];
   const start = performance.now();
+  // the extra load starts with the first measured round (after the warm-up)
+  let load = null;
+  const startLoad = () => {
+    if (name === "during_uploads") load = uploads(presenters);
+    else if (name === "during_feedback") {
+      for (const f of followers) f.lastPosition = positions[f.confIdx][W];
+      load = feedbackStorm(followers, cfg.feedback_phones || 300);
+    }
+  };
   for (let k = 1; k <= T; k++) {
     const tick = start + (k - 1) * PERIOD;
     const wait = tick - performance.now();
     if (wait > 0) await sleep(wait);
+    if (k === W + 1) startLoad();
     if (name === "burst") {
       for (let i = 0; i < R; i++) goto(i, k);
     } else {
@@ -372,6 +428,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   while (curScenario.received < expected && performance.now() < settleUntil) await sleep(20);
   await sleep(100);
   const cpu1 = [serverCpuMs(), genCpuMs()];
+  const loaded = load ? await load : {};
   const lat = Float64Array.from(curScenario.lat).sort();
   let missedFollowers = 0,
     missedUpdates = 0,
@@ -414,6 +471,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     round_p95_ms: curScenario.rounds.map((r) => round(pct(Float64Array.from(r).sort(), 95))),
     goto_acked: acked,
     goto_ack_errors: ackErrors,
+    ...loaded,
   };
 }
 
@@ -428,13 +486,13 @@ async function main() {
   const t0 = performance.now();
   if (target === "app") {
     await pool(presenters, HTTP_CONC, async (p) => {
-      p.cookie = await formFlow("/login", { username: p.conf.username, password: p.conf.password }, 303);
+      p.cookie = (await formFlow("/login", { username: p.conf.username, password: p.conf.password }, 303)).cookie;
     });
     await pool(followers, HTTP_CONC, async (f) => {
-      f.cookie = await formFlow(`/j/${f.conf.code}`, {
+      Object.assign(f, await formFlow(`/j/${f.conf.code}`, {
         name: `Follower ${f.idx}`,
         role: ROLES[f.idx % ROLES.length],
-      }, 200);
+      }, 200));
     });
     log(`HTTP join flow for ${R} presenters + ${N} followers in ${Math.round(performance.now() - t0)} ms`);
   }

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from ..models import (Action, ActionOwner, Conference, ConferenceNote, ConferenceState, FamilyForm, Feedback,
                       FeedbackKind, Goal, GoalStatus, Participant, Slide, utcnow)
-from ..live import conferences
+from ..live import conferences, decks
 
 MAX_BODY = 1000
 KIND_LABELS = {FeedbackKind.QUESTION: "Question", FeedbackKind.COMMENT: "Comment",
@@ -125,25 +125,26 @@ class Entry:
         return KIND_LABELS.get(self.fb.kind, self.fb.kind)
 
 
-def slide_titles(s: Session, conference: Conference, audience: bool) -> dict[int, str]:
+def slide_titles(s: Session, conference: Conference, audience: bool, views=None) -> dict[int, str]:
     """Position -> title; for an audience a withheld work keeps its withheld title."""
     out = {}
-    for i, view in enumerate(conferences.views_of(s, conference)):
+    for i, view in enumerate(views if views is not None else decks.views(conference)):
         out[i] = view.audience_title if audience else view.title
     return out
 
 
-def _entries(s: Session, conference: Conference, *where, audience: bool) -> list[Entry]:
+def _entries(s: Session, conference: Conference, *where, audience: bool, views=None) -> list[Entry]:
     rows = s.exec(select(Feedback, Participant.display_name, Participant.role)
                   .join(Participant, Participant.id == Feedback.participant_id)
                   .where(Feedback.conference_id == conference.id, *where)
                   .order_by(Feedback.pinned.desc(), Feedback.created_at.desc(), Feedback.id.desc())).all()
-    titles = slide_titles(s, conference, audience) if rows else {}
+    titles = slide_titles(s, conference, audience, views) if rows else {}
     return [Entry(fb, name, role, titles.get(fb.position, f"Slide {fb.position + 1}")) for fb, name, role in rows]
 
 
-def for_moderators(s: Session, conference: Conference) -> list[Entry]:
-    return _entries(s, conference, audience=False)
+def for_moderators(s: Session, conference: Conference, views=None) -> list[Entry]:
+    """Every item (hidden ones too); `views`: the conference's slides, if the caller has them already."""
+    return _entries(s, conference, audience=False, views=views)
 
 
 def for_audience(s: Session, conference: Conference, participant: Participant | None) -> list[Entry]:

@@ -75,6 +75,14 @@ def deck_for(conference: Conference) -> RenderedDeck:
     return deck
 
 
+def views(conference: Conference) -> list:
+    """The conference's slides as SlideViews: the cached deck's while it is open (feedback names the slide
+    of every message it pushes), built afresh once it has ended (a record, read now and then)."""
+    if conference.is_open:
+        return deck_for(conference).views
+    return conferences.views_of(db.session(), conference)
+
+
 def drop(conference: Conference) -> None:
     _cache().pop((conference.id, conference.code), None)
 

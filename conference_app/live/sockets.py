@@ -99,7 +99,14 @@ class RoomIndex:
 
 
 class IndexedManager(RoomIndex, python_socketio.Manager):
-    """One process."""
+    """One process: a push to a room nobody is in (a conference without a projector screen) is dropped
+    before its packet is built."""
+
+    def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
+        room = to or room
+        if isinstance(room, str) and room not in self.rooms.get(namespace, {}):
+            return
+        return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
 
 
 class IndexedRedisManager(RoomIndex, python_socketio.RedisManager):

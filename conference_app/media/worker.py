@@ -17,7 +17,7 @@ import json
 import os
 import queue
 import resource
-import select
+import selectors
 import subprocess
 import sys
 import threading
@@ -45,7 +45,9 @@ class _Worker:
         try:
             self.proc.stdin.write(json.dumps(job).encode() + b"\n")
             self.proc.stdin.flush()
-            ready, _, _ = select.select([self.proc.stdout], [], [], JOB_SECONDS)
+            with selectors.DefaultSelector() as waiting:  # not select(): a server has fds past 1,024
+                waiting.register(self.proc.stdout, selectors.EVENT_READ)
+                ready = waiting.select(JOB_SECONDS)
             line = self.proc.stdout.readline() if ready else b""
             self.jobs += 1
             return json.loads(line) if line else None
@@ -108,7 +110,10 @@ _pools_lock = threading.Lock()
 @atexit.register
 def _close_pools() -> None:
     for pool in _pools.values():
-        pool.close()
+        try:
+            pool.close()
+        except Exception:  # noqa: BLE001,S110  (the process is ending; its workers end with their pipes)
+            pass
 
 
 def _pool(size: int, memory_mb: int) -> Pool:

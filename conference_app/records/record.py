@@ -62,7 +62,7 @@ def build(s: Session, conference: Conference, with_notes: bool = True) -> Record
         spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - _aware(visit.started_at))
                                                                           .total_seconds()))
     slides = {p: SlideRecord(views[p], seconds) for p, seconds in sorted(spent.items()) if 0 <= p < len(views)}
-    for e in reversed(service.for_moderators(s, conference)):  # oldest first within a slide
+    for e in reversed(service.for_moderators(s, conference, views)):  # oldest first within a slide
         if e.fb.position in slides:
             slides[e.fb.position].feedback.append(e)
     attendees = list(s.exec(select(Participant).where(Participant.conference_id == conference.id,

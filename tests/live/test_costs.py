@@ -1,0 +1,106 @@
+"""What a school's busiest moments cost, pinned by mechanism (not by timing).
+
+- a storm of joins renders each conference's participant list a few times, not once per join;
+- a disconnect looks only at its own connection's rooms, not at every room of every conference;
+- a burst of slide changes from many conferences is one statement on PostgreSQL.
+"""
+import time
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from conference_app import db
+from conference_app.live import conferences
+from conference_app.live.sockets import IndexedManager
+from conference_app.models import Conference, Presentation, Slide, SlideKind, SlideVisit
+from tests.live.clients import Phone, joined, signed_in
+
+
+def test_a_join_storm_renders_the_participant_list_a_few_times_not_once_per_join(live_server, school, phones):
+    student = Phone(live_server, signed_in(live_server, "amara"), school.conference.id, view="presenter")
+    phones.append(student)
+    student.slide_at(0)
+    before = len([e for e in student.events if e[0] == "participants"])
+    for n in range(30):
+        phones.append(Phone(live_server, joined(live_server, school.conference.code, f"Phone {n}"),
+                            school.conference.id))
+    last = student.wait_for("participants", lambda d: "Phone 29" in d["html"])
+    assert "Phone 0" in last["html"] and "Phone 15" in last["html"]
+    time.sleep(0.5)
+    pushes = len([e for e in student.events if e[0] == "participants"]) - before
+    # 30 joins and 30 connections: 60 changes, pushed as a handful of lists (one per 250 ms at most)
+    assert 1 <= pushes <= 15, pushes
+
+
+class _NoScan(dict):
+    """The namespace's rooms; looking through all of them (python-socketio's own disconnect) fails."""
+
+    def copy(self):
+        raise AssertionError("a disconnect scanned every room")
+
+    def items(self):
+        raise AssertionError("a disconnect scanned every room")
+
+
+class _Server:
+    class eio:
+        @staticmethod
+        def generate_id():
+            _Server.n += 1
+            return f"sid{_Server.n}"
+
+    n = 0
+
+
+def test_a_disconnect_touches_only_its_own_rooms():
+    manager = IndexedManager()
+    manager.server = _Server()
+    sids = []
+    for n in range(1000):  # 1,000 phones in 250 conferences
+        sid = manager.connect(f"eio{n}", "/")
+        manager.enter_room(sid, "/", f"conference:{n % 250}")
+        manager.enter_room(sid, "/", f"participant:{n}")
+        sids.append(sid)
+    manager.rooms["/"] = _NoScan(manager.rooms["/"])
+    leaving = sids[7]
+    assert sorted(manager.get_rooms(leaving, "/")) == sorted([leaving, "conference:7", "participant:7"])
+    manager.pre_disconnect(leaving, "/")
+    manager.disconnect(leaving, "/")
+    assert not manager.is_connected(leaving, "/")
+    assert "participant:7" not in manager.rooms["/"]
+    assert leaving not in dict.get(manager.rooms["/"], "conference:7")
+    assert len(dict.get(manager.rooms["/"], "conference:7")) == 3  # the conference's other phones stay
+    assert manager.is_connected(sids[8], "/")
+
+
+def test_a_burst_from_many_conferences_is_one_statement_on_postgresql(app, database_url, make):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the single-statement batch is PostgreSQL's")
+    student = make.student("amara")
+    with app.app_context():
+        s = db.session()
+        made = []
+        for n in range(20):
+            presentation = Presentation(owner_id=student.id, title=f"P{n}")
+            s.add(presentation)
+            s.flush()
+            s.add_all([Slide(presentation_id=presentation.id, position=i, kind=SlideKind.SECTION, title=f"S{i}")
+                       for i in range(3)])
+            s.commit()
+            conference = conferences.create(s, presentation)
+            conferences.go_live(s, conference)
+            made.append(conference)
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine(), "before_cursor_execute", listener)
+        try:
+            moved = conferences.goto_many(s, [(c.id, 2, c.slide_ids) for c in made])
+        finally:
+            event.remove(db.engine(), "before_cursor_execute", listener)
+        assert len(statements) == 1, statements
+        assert all(m.changed and m.position == 2 for m in moved)
+        positions = s.exec(select(Conference.position).where(Conference.id.in_([c.id for c in made]))).all()
+        assert set(positions) == {2}
+        open_visits = s.exec(select(SlideVisit).where(SlideVisit.ended_at.is_(None))).all()
+        assert sorted((v.conference_id, v.position) for v in open_visits) == sorted((c.id, 2) for c in made)
