@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
 
 from . import clock, db
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
@@ -17,6 +18,15 @@ def _static_text(path: Path, _mtime: float) -> Markup:
     return Markup(path.read_text(encoding="utf-8"))
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: only ids both databases can hold (PostgreSQL's integer), so an id past
+    them is an ordinary 404, not an overflow in the driver."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002  (Werkzeug's own name)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build an app: defaults from the environment, then `config` (tests pass theirs)."""
     app = Flask(
@@ -25,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = DatabaseId
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from .config import from_environment
 

@@ -70,3 +70,18 @@ def test_demo_school_is_built_once_through_the_real_pipeline(app):
     with app.app_context():
         assert len(db.session().exec(select(User)).all()) == count
     assert os.listdir(app.config["MEDIA_ROOT"])
+
+
+def test_ids_past_what_the_database_holds_are_an_ordinary_404(app, make, login_as):
+    """Every `<int:...>` in every route, anonymously and signed in: 2**31 and 2**63 are 404s, not 500s."""
+    rules = [r for r in app.url_map.iter_rules() if "int" in str(r.rule) and "GET" in r.methods]
+    assert len(rules) > 10
+    student = login_as(make.student("amara"))
+    for who in (app.test_client(), student):
+        for rule in rules:
+            for huge in (2**31, 2**63, 10**30):
+                url = str(rule.rule)
+                for name in rule.arguments:
+                    url = url.replace(f"<int:{name}>", str(huge)).replace(f"<{name}>", "ABCD2345")
+                response = who.get(url)
+                assert response.status_code in (302, 404), (url, response.status_code)

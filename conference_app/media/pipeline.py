@@ -6,6 +6,7 @@ EXIF orientation, converted to sRGB, and re-encoded without any metadata; derive
 sizes are WebP. PDFs are opened with pdfium and each page is rendered to images so
 that a page can become a slide. Video and audio are stored as uploaded.
 """
+import errno
 import io
 import secrets
 import shutil
@@ -40,6 +41,11 @@ EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 ACCEPT = ("image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,video/mp4,video/webm,"
           "video/quicktime,audio/mpeg,audio/mp4,audio/x-m4a,.m4a,audio/ogg,audio/wav,.wav,application/pdf")
+
+
+NOT_STORED = ("The school's server cannot store files right now, so this one was not kept. "
+              "Please tell the school office; trying again will not help until they have fixed it.")
+STORAGE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 class Rejected(ValueError):
@@ -79,8 +85,8 @@ def ingest(stream, media_root: Path, memory_mb: int = 1536, workers: int = 2) ->
 
     folder = secrets.token_urlsafe(12)
     target = media_root / folder
-    target.mkdir(parents=True)
     try:
+        target.mkdir(parents=True)
         raw = target / "upload.tmp"
         size = worker.off_loop(_copy, stream, raw)
         if size == 0:
@@ -88,6 +94,11 @@ def ingest(stream, media_root: Path, memory_mb: int = 1536, workers: int = 2) ->
         result = worker.process(raw, target, folder, memory_mb, workers)
         raw.unlink(missing_ok=True)
         return result
+    except OSError as e:
+        shutil.rmtree(target, ignore_errors=True)
+        if e.errno in STORAGE_ERRORS:  # a full disk or a media folder that cannot be written
+            raise Rejected(NOT_STORED, 507) from e
+        raise
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

@@ -152,6 +152,10 @@ def _answer(job: dict) -> dict:
         return {"rejected": str(e), "status": e.status}
     except MemoryError:
         return {"rejected": TOO_BIG, "status": 413, "restart": True}
+    except OSError as e:
+        if e.errno in pipeline.STORAGE_ERRORS:
+            return {"rejected": pipeline.NOT_STORED, "status": 507}
+        raise
 
 
 def main(memory_mb: int) -> None:

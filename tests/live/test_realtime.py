@@ -229,3 +229,26 @@ def test_server_restart_mid_conference_loses_nothing(app, live_server, school, p
     assert student.goto(3)["ok"]
     assert mum.slide_at(3)
     assert stored_position(app, school.conference.id) == 3
+
+
+@pytest.mark.parametrize("auth", ["conference", ["conference", 1], {"conference": 2**70}, {"conference": "1"},
+                                  {"conference": True}, {"conference": 1, "view": ["presenter"]}])
+def test_a_handshake_of_the_wrong_shape_is_refused_without_a_traceback(live_server, school, auth):
+    mum = joined(live_server, school.conference.code, "Mum")
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(live_server.url, headers={"Cookie": mum.cookie_header}, auth=auth, transports=["websocket"],
+                       wait_timeout=5)
+    assert "Traceback" not in live_server.log.read_text()
+
+
+@pytest.mark.parametrize("payload", [[3], "3", {"position": "3"}, {"position": 2**70}, {"position": None}, None,
+                                     {"position": True}])
+def test_a_slide_change_of_the_wrong_shape_gets_an_answer_not_a_traceback(app, live_server, school, phones,
+                                                                          payload):
+    student = presenter(live_server, school, phones)
+    student.slide_at(0)
+    answer = student.sio.call("goto", payload, timeout=5)
+    assert answer == {"ok": False, "error": "That slide change was not understood."}
+    assert student.goto(1)["ok"]  # the connection is still fine
+    assert "Traceback" not in live_server.log.read_text()

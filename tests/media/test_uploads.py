@@ -197,6 +197,22 @@ def test_an_upload_past_the_memory_ceiling_is_refused_with_a_clear_message(app, 
     assert item_count(app) == 0 and media_files(app) == []
 
 
+def test_a_full_disk_is_a_507_that_says_to_tell_the_school_office(app, as_student, monkeypatch):
+    """A disk we cannot fill in a test: the copy into the media folder fails as a full disk does."""
+    import errno
+    import shutil
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    response = upload(as_student, "photo.jpg", jpeg_bytes())
+    assert response.status_code == 507
+    assert "cannot store files right now" in response.text and "tell the school office" in response.text
+    assert "Your work is safe" not in response.text
+    assert item_count(app) == 0 and media_files(app) == []
+
+
 def test_damaged_pdf_is_refused(app, as_student):
     response = upload(as_student, "broken.pdf", b"%PDF-1.7\n1 0 obj<<>>garbage")
     assert response.status_code == 422 and "PDF" in response.text
