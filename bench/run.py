@@ -48,9 +48,11 @@ def parse_args(argv=None):
     p.add_argument("--slides", type=int, default=40)
     p.add_argument("--warmup", type=int, default=1, help="unmeasured rounds before the K advances")
     p.add_argument("--quick", action="store_true", help="CI size: 100 followers in 25 conferences, 5 advances")
-    p.add_argument("--scenarios", default="burst,staggered,during_uploads,during_feedback",
+    p.add_argument("--scenarios", default="burst,staggered,during_uploads,during_feedback,join_storm,mass_leave",
                    help="during_*: the app only, staggered slide changes under extra load, against the same "
-                        "run's unloaded staggered p95")
+                        "run's unloaded staggered p95; join_storm and mass_leave run last, together")
+    p.add_argument("--storm-phones", type=int, default=1000, help="join_storm: new phones joining")
+    p.add_argument("--storm-window", type=float, default=10, help="join_storm: seconds over which they start")
     p.add_argument("--uploads", type=int, default=20, help="during_uploads: 12-MP photos uploaded at once")
     p.add_argument("--feedback-phones", type=int, default=300, help="during_feedback: phones sending at once")
     p.add_argument("--targets", default="app,peer", help="comma list of app, peer")
@@ -224,10 +226,13 @@ def run_target(target, a, tmp):
     try:
         wait_port(port, proc)
         mem = MemWatch(proc.pid)
-        scenarios = [sc for sc in a.scenarios.split(",") if target == "app" or not sc.startswith("during_")]
+        scenarios = [sc for sc in a.scenarios.split(",") if (target == "app" or not sc.startswith("during_"))
+                     and sc not in ("join_storm", "mass_leave")]
         cfg = dict(target=target, url=f"http://127.0.0.1:{port}", seed=seed, followers=a.followers,
                    advances=a.advances, scenarios=scenarios, slides=a.slides,
                    upload_files=upload_files(tmp, a.uploads), feedback_phones=a.feedback_phones,
+                   storm="join_storm" in a.scenarios.split(","), storm_phones=a.storm_phones,
+                   storm_window_ms=int(a.storm_window * 1000),
                    wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client, warmup=a.warmup)
         cfg_path = tmp / f"gen-{target}.json"
         cfg_path.write_text(json.dumps(cfg))
@@ -257,13 +262,17 @@ def merge(rs):
     """One row from repeated runs: medians of the latencies, sums of the misses."""
     if len(rs) == 1:
         return rs[0]
-    med = lambda k: statistics.median(r[k] for r in rs if r[k] is not None)  # noqa: E731
     out = dict(rs[0])
-    for k in ("p50_ms", "p95_ms", "p99_ms", "p95_round_median_ms", "cpu_pressure_pct", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance"):
-        out[k] = round(med(k), 2)
-    out["max_ms"] = max(r["max_ms"] for r in rs)
-    for k in ("missed", "missed_followers", "out_of_order", "wrong_payload", "disconnected", "samples", "expected"):
-        out[k] = sum(r[k] for r in rs)
+    for k in ("p50_ms", "p95_ms", "p99_ms", "p95_round_median_ms", "cpu_pressure_pct", "server_cpu_ms_per_advance",
+              "gen_cpu_ms_per_advance", "cpu_s", "cpu_ms_per_join", "unloaded_p95_ms", "ratio_p95"):
+        values = [r[k] for r in rs if r.get(k) is not None]
+        if values:
+            out[k] = round(statistics.median(values), 2)
+    out["max_ms"] = max(r["max_ms"] for r in rs if r.get("max_ms") is not None)
+    for k in ("missed", "missed_followers", "out_of_order", "wrong_payload", "disconnected", "samples", "expected",
+              "errors"):
+        if k in rs[0]:
+            out[k] = sum(r[k] for r in rs)
     out["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rs)
     out["p95_runs"] = [r["p95_ms"] for r in rs]
     out["repeats"] = len(rs)
@@ -306,6 +315,18 @@ def main(argv=None):
     for sc in a.scenarios.split(","):
         app, peer = results.get("app", {}).get(sc), results.get("peer", {}).get(sc)
         unloaded = results.get("app", {}).get("staggered")
+        if sc in ("join_storm", "mass_leave") and app:
+            keys = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "joined", "cpu_s", "cpu_ms_per_join",
+                    "unloaded_p95_ms", "left", "first_errors")
+            line = {"scenario": sc, **{k: app[k] for k in keys if k in app}}
+            if peer:
+                line.update(peer_p95_ms=peer.get("p95_ms"), peer_cpu_s=peer.get("cpu_s"), peer_errors=peer.get("errors"),
+                            ratio_p95=round(app["p95_ms"] / peer["p95_ms"], 2) if peer.get("p95_ms") else None,
+                            ratio_cpu=round(app["cpu_s"] / peer["cpu_s"], 2) if peer.get("cpu_s") else None)
+            if sc == "mass_leave":
+                line["ratio_p95_to_unloaded"] = app.get("ratio_p95")
+            lines.append(json.dumps(line))
+            continue
         if sc.startswith("during_") and app:
             lines.append(json.dumps({
                 "scenario": sc, "followers": app["followers"], "conferences": app["conferences"],
@@ -349,7 +370,7 @@ def main(argv=None):
     print("\n".join(lines))
     if a.json_out:
         Path(a.json_out).write_text("\n".join(lines) + "\n")
-    ok = all(r["missed"] == 0 and r["out_of_order"] == 0 for r in rows)
+    ok = all(r.get("missed", 0) == 0 and r.get("out_of_order", 0) == 0 and r.get("errors", 0) == 0 for r in rows)
     return 0 if ok else 1
 
 

@@ -298,6 +298,7 @@ let curScenario = null;
 
 function onSlide(c, d) {
   const now = performance.now();
+  if (c.onProbe) c.onProbe(d);
   const sc = c.scenario;
   if (!sc) return;
   if (d.seq <= c.lastSeq) {
@@ -475,6 +476,163 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   };
 }
 
+// ---------------------------------------------------------------- join storm and mass leave
+// A school at nine o'clock: `storm_phones` new phones start joining within `storm_window_ms`, each
+// from its own source address (127.0.x.y) and asking for compressed pages as real phones do; the time
+// from the join page's request to the first slide is measured. Then everyone leaves at once (the
+// school Wi-Fi drops): the server's CPU for it, and another conference's slide latency meanwhile.
+const http = require("http");
+const zlib = require("zlib");
+const ACCEPT = { "Accept-Encoding": "gzip, deflate, br", "User-Agent": "Mozilla/5.0 (Linux; Android 9) bench" };
+
+function sourceAddress(n) {
+  return `127.0.${1 + Math.floor(n / 250)}.${2 + (n % 250)}`;
+}
+
+function request(method, path, { headers = {}, body = null, localAddress }) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url + path);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method, localAddress,
+                               headers: { ...ACCEPT, ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) },
+                               agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        let buf = Buffer.concat(chunks);
+        const enc = res.headers["content-encoding"];
+        try {
+          if (enc === "br") buf = zlib.brotliDecompressSync(buf);
+          else if (enc === "gzip") buf = zlib.gunzipSync(buf);
+          else if (enc === "deflate") buf = zlib.inflateSync(buf);
+        } catch (e) { return reject(e); }
+        resolve({ status: res.statusCode, headers: res.headers, text: buf.toString() });
+      });
+    });
+    req.on("error", reject);
+    req.setTimeout(30000, () => req.destroy(new Error("timeout")));
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+function cookiesOf(res, jar = new Map()) {
+  for (const sc of [].concat(res.headers["set-cookie"] || [])) {
+    const [pair] = sc.split(";");
+    const i = pair.indexOf("=");
+    jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+  }
+  return jar;
+}
+
+// One phone: the join page, the join, the socket, the first slide. Resolves with ms, or throws.
+async function stormPhone(conf, n) {
+  const localAddress = sourceAddress(n);
+  const t0 = performance.now();
+  const jar = new Map();
+  const page = await request("GET", `/j/${conf.code}`, { localAddress });
+  if (page.status !== 200) throw new Error(`join page ${page.status}`);
+  cookiesOf(page, jar);
+  const token = (page.text.match(/name="csrf_token"[^>]*value="([^"]+)"/) || [])[1] || "";
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const joined = await request("POST", `/j/${conf.code}`, {
+    localAddress, body: new URLSearchParams({ name: `Storm ${n}`, role: "family", csrf_token: token }).toString(),
+    headers: { Cookie: cookie(), "Content-Type": "application/x-www-form-urlencoded" } });
+  if (joined.status !== 200) throw new Error(`join ${joined.status}`);
+  cookiesOf(joined, jar);
+  const c = { kind: "storm", conf, cookie: cookie(), localAddress };
+  await new Promise((resolve, reject) => {
+    const s = new WebSocket(url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket",
+                            { headers: { Cookie: c.cookie, ...ACCEPT }, localAddress, perMessageDeflate: true });
+    c.socket = s;
+    const timer = setTimeout(() => reject(new Error("first slide timeout")), 30000);
+    s.on("message", (buf) => {
+      const m = buf.toString();
+      if (m[0] === "0") s.send("40" + (target === "app" ? JSON.stringify({ conference: conf.conference }) : ""));
+      else if (m[0] === "2") s.send("3");
+      else if (m.startsWith("40")) {
+        if (target === "peer") s.send("42" + JSON.stringify(["join", { code: conf.code, conference: conf.conference }]));
+        s.send('42["sync"]');
+      } else if (m.startsWith("44")) { clearTimeout(timer); reject(new Error("connect refused")); }
+      else if (m.startsWith("42") && m.includes('"slide"')) { clearTimeout(timer); resolve(); }
+    });
+    s.on("error", (e) => { clearTimeout(timer); reject(e); });
+  });
+  c.ms = performance.now() - t0;
+  return c;
+}
+
+async function joinStorm(presenters) {
+  const P = cfg.storm_phones || 1000, WINDOW = cfg.storm_window_ms || 10000;
+  const cpu0 = serverCpuMs();
+  const started = performance.now();
+  const lat = [], phones = [];
+  let errors = 0;
+  const firstErrors = [];
+  await Promise.all(Array.from({ length: P }, (_, n) => (async () => {
+    await sleep((n / P) * WINDOW);
+    try {
+      const c = await stormPhone(presenters[n % presenters.length].conf, n);
+      lat.push(c.ms);
+      phones.push(c);
+    } catch (e) {
+      errors++;
+      if (firstErrors.length < 3) firstErrors.push(String(e.message || e));
+    }
+  })()));
+  const cpu1 = serverCpuMs();
+  const sorted = Float64Array.from(lat).sort();
+  const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+  return { phones, result: {
+    scenario: "join_storm", target, phones: P, window_ms: WINDOW, joined: lat.length, errors, first_errors: firstErrors,
+    p50_ms: round(pct(sorted, 50)), p95_ms: round(pct(sorted, 95)), p99_ms: round(pct(sorted, 99)),
+    max_ms: round(sorted.length ? sorted[sorted.length - 1] : null),
+    cpu_s: cpu0 === null ? null : round((cpu1 - cpu0) / 1000), cpu_ms_per_join: cpu0 === null ? null : round((cpu1 - cpu0) / P),
+    duration_ms: Math.round(performance.now() - started) } };
+}
+
+// Everyone but a few conferences' phones leaves at once; those few keep changing slides throughout.
+async function massLeave(presenters, followers, leavers) {
+  const KEEP = Math.max(1, Math.round(presenters.length / 25)); // these conferences stay and keep moving
+  const stay = new Set(presenters.slice(0, KEEP).map((p) => p.confIdx));
+  const measure = async (ms) => {
+    const lat = [];
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      await Promise.all(presenters.filter((p) => stay.has(p.confIdx)).map((p) => new Promise((resolve) => {
+        const watcher = followers.find((f) => f.confIdx === p.confIdx && !f.gone);
+        const target = (p.lastSeq + 1);
+        const pos = ((p.pos || 0) + 1) % (cfg.slides || 40);
+        p.pos = pos;
+        const t0 = performance.now();
+        const done = setTimeout(resolve, 3000);
+        watcher.onProbe = (d) => { if (d.position === pos) { lat.push(performance.now() - t0); clearTimeout(done); resolve(); } };
+        p.emit("goto", { position: pos }, () => {});
+        void target;
+      })));
+      await sleep(50);
+    }
+    return Float64Array.from(lat).sort();
+  };
+  const before = await measure(3000);
+  const cpuBase0 = serverCpuMs();
+  await sleep(3000);
+  const idleCpu = serverCpuMs() - cpuBase0;  // what 3 s of the staying conferences' probing costs... (none here)
+  const going = [...followers.filter((f) => !stay.has(f.confIdx)), ...leavers];
+  const cpu0 = serverCpuMs();
+  for (const f of going) { f.gone = true; f.socket.terminate ? f.socket.terminate() : f.socket.close(); }
+  const during = await measure(3000);
+  await sleep(2000);
+  const cpu1 = serverCpuMs();
+  const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+  const p95b = pct(before, 95), p95d = pct(during, 95);
+  return {
+    scenario: "mass_leave", target, left: going.length, staying_conferences: KEEP,
+    cpu_s: cpu0 === null ? null : round((cpu1 - cpu0) / 1000), idle_cpu_s_per_5s: cpu0 === null ? null : round(idleCpu * 5 / 3 / 1000),
+    p95_ms: round(p95d), unloaded_p95_ms: round(p95b), ratio_p95: p95b ? round(p95d / p95b) : null,
+    max_ms: round(during.length ? during[during.length - 1] : null), samples: during.length,
+  };
+}
+
 async function main() {
   const R = seed.length;
   const presenters = seed.map((conf, i) => Object.assign(makeClient("presenter", conf, i), { confIdx: i }));
@@ -510,7 +668,19 @@ async function main() {
     log(`${name}: p50 ${res.p50_ms} p95 ${res.p95_ms} p99 ${res.p99_ms} missed ${res.missed}; p95 per round ${res.round_p95_ms.join(" ")}`);
     await sleep(500);
   }
-  for (const c of all) c.socket.close();
+  let stormPhones = [];
+  if (cfg.storm) {
+    const { phones, result } = await joinStorm(presenters);
+    stormPhones = phones;
+    process.stdout.write(JSON.stringify(result) + "\n");
+    log(`join_storm: p50 ${result.p50_ms} p95 ${result.p95_ms} errors ${result.errors} cpu ${result.cpu_s}s ${result.first_errors.join(" | ")}`);
+    await sleep(2000);
+    for (const p of presenters) p.lastSeq = -1;
+    const res = await massLeave(presenters, followers, stormPhones);
+    process.stdout.write(JSON.stringify(res) + "\n");
+    log(`mass_leave: cpu ${res.cpu_s}s, staying conferences' p95 ${res.p95_ms} (before ${res.unloaded_p95_ms})`);
+  }
+  for (const c of all) if (!c.gone) c.socket.close();
   clearTimeout(hardStop);
   await sleep(200);
   process.exit(0);

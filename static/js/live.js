@@ -26,11 +26,20 @@
                     reconnectionDelay: 500, reconnectionDelayMax: 3000 });
   window.showcaseLive = { socket: socket };  // feedback.js listens on the same connection
   var pending = 0;  // slide changes sent and not yet acknowledged
-  var missed = 0;  // presenter presses made while offline: never sent, never replayed
+  // Presenter presses while there is no connection are never queued and replayed in a burst. Before
+  // the page's first connection, the last press is kept and sent once connected; after a connection
+  // was lost, presses are dropped, and the page says so when it is back.
+  var missed = 0, everConnected = false, firstIntent = null;
   socket.on("connect", function () {
     setStatus("Live", "live");
+    var first = !everConnected;
+    everConnected = true;
     socket.emit("sync", {}, function (answer) {
-      if (missed && answer && answer.ok) {
+      if (first && firstIntent !== null) {
+        var target = firstIntent;
+        firstIntent = null;
+        send(target);
+      } else if (missed && answer && answer.ok) {
         setStatus("Back online. The " + missed + (missed === 1 ? " press" : " presses") +
                   " made while offline were not sent: still on slide " + (answer.position + 1) + ".", "live");
       }
@@ -147,7 +156,7 @@
 
   function go(target) {
     if (!stage || !total) return;
-    if (!socket.connected) {  // not queued for later: a burst of old presses on reconnect would flash by
+    if (!socket.connected && everConnected) {
       missed++;
       setStatus("Offline: that press was not sent. Slides move again when the connection is back.", "down");
       return;
@@ -156,6 +165,11 @@
     if (target === position) return;
     position = target;  // quick presses build on each other; the server's push corrects us if needed
     setCount(position, total);
+    if (!socket.connected) { firstIntent = target; return; }  // still connecting: sent once connected
+    send(target);
+  }
+
+  function send(target) {
     pending++;
     socket.timeout(8000).emit("goto", { position: target }, function (err, answer) {
       pending = Math.max(0, pending - 1);
