@@ -118,6 +118,16 @@ def test_guessing_codes_is_rate_limited(limited, app, client):
     assert codes[:5] == [404] * 5 and set(codes[5:]) == {429}
 
 
+def test_families_joining_from_one_address_are_not_limited(limited, app, school):
+    """Only wrong codes count: 25 families behind the school's one address all join in a minute."""
+    code = school.conference.code
+    for n in range(25):
+        phone = app.test_client()
+        assert phone.get(f"/j/{code}").status_code == 200
+        assert phone.post(f"/j/{code}", data={"name": f"Family {n}", "role": "family"}).status_code == 200
+    assert app.test_client().get(f"/j/{code}").status_code == 200
+
+
 def test_a_presentation_that_is_not_ready_cannot_start(app, make, login_as):
     student = make.student("ada")
     private = make.image_item(student, title="Diary", visibility="private")
