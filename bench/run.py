@@ -301,7 +301,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="showcase-bench-") as d:
         tmp = Path(d)
         runs = {t: {} for t in targets}  # target -> scenario -> [result per repeat]
-        for i in range(a.repeat):
+        for _ in range(a.repeat):
             for t in targets:
                 for r in run_target(t, a, tmp):
                     runs[t].setdefault(r["scenario"], []).append(r)
@@ -320,7 +320,8 @@ def main(argv=None):
                     "unloaded_p95_ms", "left", "first_errors")
             line = {"scenario": sc, **{k: app[k] for k in keys if k in app}}
             if peer:
-                line.update(peer_p95_ms=peer.get("p95_ms"), peer_cpu_s=peer.get("cpu_s"), peer_errors=peer.get("errors"),
+                line.update(peer_p95_ms=peer.get("p95_ms"), peer_cpu_s=peer.get("cpu_s"),
+                            peer_errors=peer.get("errors"),
                             ratio_p95=round(app["p95_ms"] / peer["p95_ms"], 2) if peer.get("p95_ms") else None,
                             ratio_cpu=round(app["cpu_s"] / peer["cpu_s"], 2) if peer.get("cpu_s") else None)
             if sc == "mass_leave":

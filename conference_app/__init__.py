@@ -22,7 +22,7 @@ class DatabaseId(IntegerConverter):
     """`<int:...>` in every route: only ids both databases can hold (PostgreSQL's integer), so an id past
     them is an ordinary 404, not an overflow in the driver."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002  (Werkzeug's own name)
+    def __init__(self, map, *args, **kwargs):  # (map: Werkzeug's own name for it)
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 

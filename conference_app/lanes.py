@@ -31,7 +31,7 @@ class _Lanes:
         return self.wsgi_app(environ, start_response)
 
 
-def open(app: Flask, method: str, pattern: str, width: int = 2) -> None:  # noqa: A001  (lanes.open reads well)
+def open(app: Flask, method: str, pattern: str, width: int = 2) -> None:  # (lanes.open reads well)
     if "lanes" not in app.extensions:
         app.extensions["lanes"] = _Lanes(app.wsgi_app)
         app.wsgi_app = app.extensions["lanes"]

@@ -31,5 +31,5 @@ def _work_changed(app: Flask, item_id: int, owner_id: int) -> None:
     for conference_id in decks.invalidate_owner(owner_id):
         try:
             pushes.push_slide(conference_id)
-        except Exception:  # noqa: BLE001  (the change is stored; phones get it with the next slide)
+        except Exception:  # (the change is stored; phones get it with the next slide)
             app.logger.exception("conference %s: slides not pushed again", conference_id)

@@ -29,7 +29,7 @@ class LocalBus:
             for handler in self.handlers.get(event, []):
                 try:
                     handler(**data)
-                except Exception:  # noqa: BLE001  (one handler's failure must not stop the listener)
+                except Exception:  # (one handler's failure must not stop the listener)
                     self.app.logger.exception("bus event %s: handler failed", event)
 
 
@@ -55,7 +55,7 @@ class RedisBus(LocalBus):
                 for message in pubsub.listen():
                     body = json.loads(message["data"])
                     self._dispatch(body["event"], body["data"])
-            except Exception:  # noqa: BLE001  (Redis restarted or unreachable: subscribe again)
+            except Exception:  # (Redis restarted or unreachable: subscribe again)
                 self.app.logger.exception("live bus: Redis listener failed; retrying")
                 sleep(1)
 

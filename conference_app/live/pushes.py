@@ -116,7 +116,7 @@ class ParticipantLists:
             for conference_id in sorted(ids):
                 try:
                     self._push(conference_id)
-                except Exception:  # noqa: BLE001  (one conference's list must not stop the others')
+                except Exception:  # (one conference's list must not stop the others')
                     self.app.logger.exception("conference %s: participant list not pushed", conference_id)
 
     def _push(self, conference_id: int) -> None:

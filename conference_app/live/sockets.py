@@ -149,7 +149,7 @@ def on(app: Flask, event: str, handler) -> None:
         with app.app_context():
             try:
                 return handler(sid, data)
-            except Exception:  # noqa: BLE001  (a client gets an answer, never a dropped connection)
+            except Exception:  # (a client gets an answer, never a dropped connection)
                 app.logger.exception("Socket.IO event %s failed", event)
                 return {"ok": False, "error": "Something went wrong on our side. Please try again."}
 
@@ -213,7 +213,7 @@ def _connect(app: Flask, sid: str, environ: dict, auth) -> bool:
     with app.request_context(environ):
         try:
             client = _identify(auth)
-        except Exception:  # noqa: BLE001  (refused, with the reason in the log, not a broken handshake)
+        except Exception:  # (refused, with the reason in the log, not a broken handshake)
             app.logger.exception("Socket.IO connect failed")
             return False
         if client is None:

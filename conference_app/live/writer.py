@@ -95,7 +95,7 @@ class SlideWriter:
                 with db.waiting_at_most(RETRY_EVERY):  # held up: back to waiting, where a newer press replaces it
                     results = conferences.goto_many(s, [(j.conference_id, j.position,
                                                          deck_of[j.conference_id].slide_ids) for j in jobs])
-            except Exception as e:  # noqa: BLE001  (the batch is tried again; the writer lives on)
+            except Exception as e:  # (the batch is tried again; the writer lives on)
                 db.session().rollback()
                 if not db.is_busy(e):
                     self.app.logger.exception("slide changes could not be stored")
@@ -125,7 +125,7 @@ class SlideWriter:
                                          "total": deck.total, "state": ConferenceState.LIVE})
             if any(each.told_slow for each in [*job.riders, job]):
                 pushes.push_status(job.conference_id, "Live", "live")
-        except Exception:  # noqa: BLE001  (stored: phones get it with their next sync)
+        except Exception:  # (stored: phones get it with their next sync)
             self.app.logger.exception("conference %s: slide change stored but not pushed", job.conference_id)
         self._finish(job, {"ok": True, "seq": moved.seq, "position": moved.position})
 

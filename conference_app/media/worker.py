@@ -112,7 +112,7 @@ def _close_pools() -> None:
     for pool in _pools.values():
         try:
             pool.close()
-        except Exception:  # noqa: BLE001,S110  (the process is ending; its workers end with their pipes)
+        except Exception:  # (the process is ending; its workers end with their pipes)
             pass
 
 
