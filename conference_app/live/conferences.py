@@ -101,12 +101,11 @@ def remove(s: Session, conference: Conference, participant_id: int) -> Participa
 
 
 def set_online(s: Session, participant_id: int, online: bool) -> None:
-    participant = s.get(Participant, participant_id)
-    if participant and participant.online != online:
-        participant.online = online
-        if not online:
-            participant.left_at = utcnow()
-        s.commit()
+    """One statement, and nothing to do for a participant that is gone (a purged or ended conference)."""
+    values = {"online": online, **({} if online else {"left_at": utcnow()})}
+    s.execute(update(Participant).where(Participant.id == participant_id, Participant.online != online)
+              .values(**values))
+    s.commit()
 
 
 def set_locked(s: Session, conference: Conference, locked: bool) -> None:

@@ -236,9 +236,14 @@ def test_server_restart_mid_conference_loses_nothing(app, live_server, school, p
 def test_a_handshake_of_the_wrong_shape_is_refused_without_a_traceback(live_server, school, auth):
     mum = joined(live_server, school.conference.code, "Mum")
     client = socketio.Client(reconnection=False)
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(live_server.url, headers={"Cookie": mum.cookie_header}, auth=auth, transports=["websocket"],
-                       wait_timeout=5)
+    try:
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            client.connect(live_server.url, headers={"Cookie": mum.cookie_header}, auth=auth,
+                           transports=["websocket"], wait_timeout=5)
+    finally:
+        client.disconnect()
+        client.eio.disconnect()
+        mum.close()
     assert "Traceback" not in live_server.log.read_text()
 
 
