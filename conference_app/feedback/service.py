@@ -214,7 +214,7 @@ def clean_action(text, owner, due_on) -> tuple[str, str, date | None]:
         try:
             due = date.fromisoformat(str(due_on))
         except ValueError:
-            raise FeedbackError("The due date is not a date.")
+            raise FeedbackError("The due date is not a date.") from None
         if not date(2000, 1, 1) <= due <= date.today() + timedelta(days=3 * 366):
             raise FeedbackError("The due date is too far away.")
     return text, owner, due
@@ -270,13 +270,7 @@ def family_form_of(s: Session, participant_id: int) -> FamilyForm | None:
 def closing_open(conference: Conference, hours: int) -> bool:
     """The form is for after the end, for a while (the participant's token still identifies them)."""
     return (conference.state == ConferenceState.ENDED and conference.ended_at is not None
-            and utcnow() - _aware(conference.ended_at) <= timedelta(hours=hours))
-
-
-def _aware(moment):
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            and utcnow() - conference.ended_at <= timedelta(hours=hours))
 
 
 def save_family_form(s: Session, conference: Conference, participant: Participant, stood_out, question,

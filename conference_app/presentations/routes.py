@@ -188,7 +188,8 @@ def picker(presentation_id: int):
     used = {(sl.item_id, sl.page) for sl in ordered_slides(s, pres.id) if sl.item_id}
     context = dict(pres=pres, items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
                    pages=pages_of(s, [i.id for i in rows if i.kind == ItemKind.DOCUMENT]), used=used,
-                   kind=kind, tag=tag, all_tags=items.all_tags(s, pres.owner_id), kind_labels=items.KIND_LABELS, used_items={i for i, _ in used})
+                   kind=kind, tag=tag, all_tags=items.all_tags(s, pres.owner_id), kind_labels=items.KIND_LABELS,
+                   used_items={i for i, _ in used})
     if htmx:
         return render_template("presentations/_picker.html", **context)
     return render_template("presentations/picker.html", **context)

@@ -1,7 +1,6 @@
 """Gathering a conference record in a fixed number of queries; the page, print view and download
 all render `records/_record.html` from this."""
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
@@ -10,12 +9,6 @@ from ..live import conferences
 from ..models import (Action, Conference, ConferenceNote, ConferenceReflection, ConferenceState, FamilyForm,
                       Participant, Presentation, SlideVisit, User, utcnow)
 from ..presentations.slides import SlideView
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 @dataclass
@@ -46,7 +39,7 @@ class Record:
         c = self.conference
         if not c.started_at:
             return 0
-        return int((_aware(c.ended_at or utcnow()) - _aware(c.started_at)).total_seconds())
+        return int(((c.ended_at or utcnow()) - c.started_at).total_seconds())
 
     @property
     def feedback_count(self) -> int:
@@ -55,11 +48,11 @@ class Record:
 
 def build(s: Session, conference: Conference, with_notes: bool = True) -> Record:
     views = conferences.views_of(s, conference)
-    end = _aware(conference.ended_at) or utcnow()
+    end = conference.ended_at or utcnow()
     spent: dict[int, int] = {}
     for visit in s.exec(select(SlideVisit).where(SlideVisit.conference_id == conference.id)):
-        until = _aware(visit.ended_at) or end
-        spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - _aware(visit.started_at))
+        until = visit.ended_at or end
+        spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - visit.started_at)
                                                                           .total_seconds()))
     slides = {p: SlideRecord(views[p], seconds) for p, seconds in sorted(spent.items()) if 0 <= p < len(views)}
     for e in reversed(service.for_moderators(s, conference)):  # oldest first within a slide

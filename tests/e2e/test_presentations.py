@@ -68,7 +68,8 @@ def drag_with_touch(page, source, target):
     y1 = b["y"] + b["height"] * 0.75
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
     for i in range(1, 21):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y0 + (y1 - y0) * i / 20}]})
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": [{"x": x, "y": y0 + (y1 - y0) * i / 20}]})
         page.wait_for_timeout(15)
     page.wait_for_timeout(200)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

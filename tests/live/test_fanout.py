@@ -14,7 +14,6 @@ from conference_app import db
 from conference_app.live import wire_json
 from conference_app.live.fanout import SocketWriter, text_frame
 from conference_app.models import Slide, SlideKind
-from tests.live.conftest import build_school
 from tests.live.test_realtime import follower, presenter
 
 
@@ -87,7 +86,7 @@ def test_a_connection_that_is_gone_is_left_to_the_queue(pair):
 def essay_school(app, make):
     """The scripted school, with slide 3 a 45-KB essay: a hundred changes are megabytes, far more than
     the kernel buffers between the server and a phone that has stopped reading."""
-    school = build_school(app, make)
+    school = make.school()
     paragraphs = "\n\n".join(f"Paragraph {i}: what I learned about fractions this term, and how." * 6
                                for i in range(120))
     essay = make.item(school.student, title="ESSAY", body=paragraphs[:45_000], visibility="shareable")

@@ -5,24 +5,15 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.live import conferences
 from conference_app.models import Conference, Participant, Presentation, Slide, SlideKind, SlideVisit
-from tests.live.conftest import build_school
 
-VIEWERS = ["owner", "coach", "other_student", "other_coach", "admin", "anonymous"]
-
-
-@pytest.fixture
-def app_config(app_config):  # these tests need no live server
-    return app_config
+from tests.conftest import VIEWERS
 
 
 @pytest.fixture
-def cast(app, make, login_as):
-    school = build_school(app, make)
-    people = dict(owner=school.student, coach=school.coach, other_student=school.other_student,
-                  other_coach=school.other_coach, admin=make.admin("admin"), anonymous=None)
+def cast(app, school):
     with app.app_context():
         p = conferences.join(db.session(), db.session().get(Conference, school.conference.id), "Mum", "family")
-    return dict(school=school, participant=p, client=lambda who: login_as(people[who]))
+    return dict(school=school, participant=p, client=school.people.client)
 
 
 PRESENTER_ONLY = {"owner": 200, "coach": 200, "anonymous": 302, "*": 404}
@@ -136,7 +127,7 @@ def test_a_presentation_that_is_not_ready_cannot_start(app, make, login_as):
 
 
 def test_starting_twice_reuses_the_open_conference(app, make, login_as):
-    school = build_school(app, make, live=False)
+    school = make.school(live=False)
     owner = login_as(school.student)
     first = owner.post(f"/presentations/{school.presentation.id}/conference")
     second = owner.post(f"/presentations/{school.presentation.id}/conference")
@@ -146,7 +137,7 @@ def test_starting_twice_reuses_the_open_conference(app, make, login_as):
 def test_a_batch_of_slide_changes_numbers_and_logs_each_one_in_order(app, make):
     """What the slide writer stores when many presenters press at once: every change its own seq, the
     visit log closed and opened in order, even for one conference twice in a batch."""
-    live = build_school(app, make)
+    live = make.school()
     with app.app_context():
         s = db.session()
         other = Presentation(owner_id=live.other_student.id, title="Not started")

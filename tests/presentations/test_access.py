@@ -10,8 +10,8 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.auth.accounts import set_coaches
 from conference_app.models import Goal, RehearsalComment, Slide
+from tests.conftest import VIEWERS
 
-VIEWERS = ["owner", "other_student", "coach", "other_coach", "admin", "anonymous"]
 VIEW = {"owner": 200, "coach": 200, "anonymous": 302, "*": 404}
 EDIT_HTMX = {"owner": 200, "coach": 403, "anonymous": 302, "*": 404}
 EDIT_FORM = {"owner": 303, "coach": 403, "anonymous": 302, "*": 404}
