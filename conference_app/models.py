@@ -1,4 +1,4 @@
-"""The domain of DESIGN.md as SQLModel tables.
+"""The domain as SQLModel tables (the README's "How it is built" names the features that own them).
 
 Choices are stored as short strings (not database enums) so that migrations stay
 plain on SQLite and PostgreSQL alike; the StrEnum classes are the vocabulary.

@@ -1,14 +1,14 @@
 """Routes: phones send feedback; presenter and coach moderate; the coach panel; the family's closing form."""
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import db
 from ..extensions import htmx, limiter
 from ..live import conferences
-from ..live.access import SESSION_KEY, current_participant
+from ..live.access import conference_for_presenter, current_participant, participant_tokens
 from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
-from .access import conference_for_coach, conference_for_presenter, participant_or_abort
+from .access import conference_for_coach, participant_or_abort
 from .service import FeedbackError
 
 
@@ -27,14 +27,9 @@ def phone_context(conference: Conference, participant) -> dict:
             and current_user.is_authenticated and current_user.id == participant.user_id}
 
 
-def moderation_context(conference: Conference) -> dict:
-    """What present.html needs for the moderated feed (the live blueprint's presenter page)."""
-    return {"feedback_entries": service.for_moderators(db.session(), conference)}
-
-
 def _sender() -> str:
     """Feedback is limited per phone (its participant tokens), not per address: a school's phones share one."""
-    return "feedback:" + (",".join(sorted(session.get(SESSION_KEY, {}).values())) or request.remote_addr or "")
+    return "feedback:" + (",".join(participant_tokens()) or request.remote_addr or "")
 
 
 def _too_fast(_limit):
