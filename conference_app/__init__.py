@@ -6,7 +6,7 @@ from flask import Flask, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from . import clock, db
+from . import clock, db, extend
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     db.init_app(app)
     clock.init_app(app)
+    extend.init_app(app)
     compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -4,7 +4,6 @@ from flask_login import current_user, login_required
 
 from .. import db
 from ..extensions import htmx, limiter
-from ..live import conferences
 from ..live.access import conference_for_presenter, current_participant, participant_tokens
 from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
@@ -18,13 +17,20 @@ def _closing_hours() -> int:
 
 # ---- phones: sending feedback --------------------------------------------------------------------
 
-def phone_context(conference: Conference, participant) -> dict:
-    """What follow.html needs for the feedback form and feed (the live blueprint's follower page)."""
+def phone_panel(conference: Conference, participant) -> str:
+    """The feedback form and feed on the follower's phone (extension point "live.follower")."""
     s = db.session()
-    return {"feedback_entries": service.for_audience(s, conference, participant), "feedback_key": service.new_key(),
-            "feedback_kinds": service.KIND_LABELS,
-            "coach_panel": conference.is_open and participant.role == AudienceRole.COACH
-            and current_user.is_authenticated and current_user.id == participant.user_id}
+    return render_template("feedback/_phone.html", conference=conference, participant=participant,
+                           feedback_entries=service.for_audience(s, conference, participant),
+                           feedback_key=service.new_key(), feedback_kinds=service.KIND_LABELS,
+                           coach_panel=conference.is_open and participant.role == AudienceRole.COACH
+                           and current_user.is_authenticated and current_user.id == participant.user_id)
+
+
+def moderation_panel(conference: Conference) -> str:
+    """The moderated feed on the presenter's page (extension point "live.presenter")."""
+    return render_template("feedback/_moderation.html", conference=conference,
+                           feedback_entries=service.for_moderators(db.session(), conference))
 
 
 def _sender() -> str:
@@ -197,14 +203,10 @@ def delete_action(conference_id: int, action_id: int):
 
 # ---- the family's closing form ------------------------------------------------------------------------
 
-@bp.before_app_request
-def closing_form_before_thanks():
-    """A family phone on its way to the thank-you page fills in the short closing form first."""
-    if request.endpoint != "live.thanks" or request.args.get("skip"):
-        return None
-    conference = conferences.by_code(db.session(), request.view_args["code"])
-    participant = current_participant(conference) if conference else None
-    if (participant is not None and participant.role == AudienceRole.FAMILY
+def closing_form_before_thanks(conference: Conference, participant):
+    """A family phone on its way to the thank-you page fills in the short closing form first
+    (extension point "live.before_thanks"); its Skip link goes on to the thanks."""
+    if (not request.args.get("skip") and participant.role == AudienceRole.FAMILY
             and service.closing_open(conference, _closing_hours())
             and service.family_form_of(db.session(), participant.id) is None):
         return redirect(url_for("feedback.closing", code=conference.code))

@@ -5,7 +5,7 @@ import qrcode.image.svg
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import access, db
+from .. import access, db, extend
 from ..extensions import htmx, limiter
 from ..models import AudienceRole, ConferenceState, User
 from ..presentations.access import editable_or_abort
@@ -249,5 +249,8 @@ def thanks(code: str):
     if conference is None:
         abort(404)
     participant = current_participant(conference)
+    detour = extend.first("live.before_thanks", conference, participant) if participant else None
+    if detour is not None:
+        return detour
     return render_template("live/thanks.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name)
