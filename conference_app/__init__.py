@@ -47,9 +47,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, feedback, live, media, portfolio, presentations, records
+    from . import admin, auth, errors, feedback, goals, live, media, portfolio, presentations, records
 
-    for module in (auth, admin, portfolio, presentations, live, feedback, records, media, errors):
+    for module in (auth, admin, portfolio, goals, presentations, live, feedback, records, media, errors):
         module.init_app(app)
 
     @app.after_request

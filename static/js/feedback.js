@@ -29,15 +29,6 @@
     if (shown && position) position.value = shown.dataset.position;
   }, true);
 
-  // Errors (4xx) that carry a message are swapped in like answers, where a form asks for it.
-  document.addEventListener("htmx:beforeSwap", function (e) {
-    var status = e.detail.xhr.status;
-    if (status >= 400 && status < 500 && e.detail.elt.closest("[data-swap-errors]")) {
-      e.detail.shouldSwap = true;
-      e.detail.isError = false;
-    }
-  });
-
   document.addEventListener("htmx:sendError", function (e) {
     var form = e.detail.elt.closest("[data-feedback-form]");
     if (form) {

@@ -7,16 +7,6 @@
     return meta ? meta.content : "";
   }
 
-  /* htmx 2 does not swap 4xx answers by default; ours carry a message (and HX-Retarget) worth showing. */
-  if (window.htmx) {
-    htmx.config.responseHandling = [
-      { code: "204", swap: false },
-      { code: "[23]..", swap: true },
-      { code: "4..", swap: true, error: true },
-      { code: "...", swap: false, error: true }
-    ];
-  }
-
   /* Drag and drop, mouse and touch: on drop, send the order the page shows; the answer is the server's truth. */
   function initSortable(root) {
     if (!window.Sortable) return;

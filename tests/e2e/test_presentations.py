@@ -147,7 +147,7 @@ def test_pages_look_right(app, open_page, sign_in, student, deck, size, screensh
     sign_in(page, student)
     page.goto("/presentations/")
     page.fill("#goal-text", "Speak up in class")
-    with page.expect_response(lambda r: r.url.endswith("/presentations/goals")):
+    with page.expect_response(lambda r: r.url.endswith("/goals/")):
         page.click("text=Add goal")
     page.wait_for_selector("text=Speak up in class")
     screenshot(page, "presentations-list")

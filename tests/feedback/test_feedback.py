@@ -165,7 +165,7 @@ def test_the_goals_slide_of_the_next_presentation_shows_student_actions_with_sta
     coach.post(f"/conferences/{cid}/actions", data={"text": "Finish my book", "owner": "student"}, headers=HX)
     coach.post(f"/conferences/{cid}/actions", data={"text": "Speak up in class", "owner": "student"}, headers=HX)
     done = stored(app, Goal, Goal.text == "Finish my book")[0]
-    owner.post(f"/presentations/goals/{done.id}/toggle")
+    owner.post(f"/goals/{done.id}/toggle")
     assert "Finish my book" in owner.get("/presentations/").text  # on the student's goal list
     with app.app_context():
         s = db.session()

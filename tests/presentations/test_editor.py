@@ -57,11 +57,11 @@ def test_new_presentation_needs_a_title(cast):
 
 def test_agenda_slide_lists_the_sections_and_goals_slide_the_goals_with_status(app, cast):
     owner = cast["client"]("owner")
-    owner.post("/presentations/goals", data={"text": "Speak up in class"})
-    owner.post("/presentations/goals", data={"text": "Finish my book"})
+    owner.post("/goals/", data={"text": "Speak up in class"})
+    owner.post("/goals/", data={"text": "Finish my book"})
     with app.app_context():
         done = db.session().exec(select(Goal).where(Goal.text == "Finish my book")).one()
-    owner.post(f"/presentations/goals/{done.id}/toggle")
+    owner.post(f"/goals/{done.id}/toggle")
     pid = create(owner)
     preview = owner.get(f"/presentations/{pid}/preview").text
     assert "Speak up in class" in preview
@@ -73,13 +73,13 @@ def test_agenda_slide_lists_the_sections_and_goals_slide_the_goals_with_status(a
 
 def test_goal_double_submit_and_bad_input(app, cast):
     owner = cast["client"]("owner")
-    owner.post("/presentations/goals", data={"text": "Read more"})
-    owner.post("/presentations/goals", data={"text": "Read more"})
-    r = owner.post("/presentations/goals", data={"text": "x" * 501}, headers=HX)
+    owner.post("/goals/", data={"text": "Read more"})
+    owner.post("/goals/", data={"text": "Read more"})
+    r = owner.post("/goals/", data={"text": "x" * 501}, headers=HX)
     assert r.status_code == 422 and "500" in r.text
     with app.app_context():
         assert len(db.session().exec(select(Goal)).all()) == 1
-    r = owner.post("/presentations/goals", data={"text": "Read more again"}, headers=HX)
+    r = owner.post("/goals/", data={"text": "Read more again"}, headers=HX)
     assert r.status_code == 200 and 'id="goal-box"' in r.text
 
 
@@ -119,7 +119,7 @@ def test_item_of_another_student_and_unknown_kinds_are_refused(cast, decks, make
     before = decks.ids(pres)
     r = owner.post(f"/presentations/{pres.id}/slides", data={"kind": "item", "item_id": theirs.id}, headers=HX)
     assert r.status_code == 404 and "not in your portfolio" in r.text
-    assert r.headers["HX-Retarget"] == "#pres-messages"
+    assert r.headers["HX-Retarget"] == "#messages"
     assert owner.post(f"/presentations/{pres.id}/slides", data={"kind": "item"}, headers=HX).status_code == 404
     assert owner.post(f"/presentations/{pres.id}/slides", data={"kind": "bogus"}, headers=HX).status_code == 400
     assert owner.post(f"/presentations/{pres.id}/slides", data={}).status_code == 400

@@ -1,0 +1,43 @@
+"""How a route answers, the same way everywhere (the htmx convention of base.html; the README describes it).
+
+- A fragment is the page's own include: an htmx request gets the fragment alone, a plain one the page.
+- After a change: htmx gets the fragment that replaces its target; a plain form post gets a flash and a 303.
+- Every 4xx is swapped like an answer (base.html's htmx-config), so a refusal always carries a message:
+  a route that re-renders its form with the errors answers that, into its own target; a refusal with no
+  fragment of its own (and every `abort`) goes to the page's message area, `#messages` (base.html),
+  with flask-htmx's `make_response(retarget=…, reswap=…)`; a plain request gets the error page.
+"""
+from flask import flash, redirect, render_template
+from flask_htmx import make_response
+
+from .extensions import htmx
+
+MESSAGES = "#messages"  # the page's message area, in base.html
+
+
+def fragment_or_page(fragment: str, page: str, status: int = 200, **context):
+    """The fragment alone for htmx; the page that includes it otherwise."""
+    return render_template(fragment if htmx else page, **context), status
+
+
+def changed(fragment: str, url: str, flash_message: str = "", status: int = 200, **context):
+    """After a change: the re-rendered fragment for htmx; a flash and a 303 to the page for a plain form."""
+    if htmx:
+        return render_template(fragment, **context), status
+    if flash_message:
+        flash(flash_message, "error" if status >= 400 else "success")
+    return redirect(url, code=303)
+
+
+def refuse(status: int, text: str, title: str = "That did not work", target: str = MESSAGES):
+    """A 4xx with its message: into `target` (the page's message area unless a route names its own) for htmx,
+    the error page otherwise."""
+    if htmx:
+        return make_response(render_template("errors/_flash.html", title=title, text=text), status,
+                             retarget=target, reswap="innerHTML")
+    return render_template("errors/page.html", code=status, title=title, text=text), status
+
+
+def retarget(body, status: int, target: str, reswap: str = "outerHTML"):
+    """An answer for another element than the one that asked (a list that changed under a stale row)."""
+    return make_response(body, status, retarget=target, reswap=reswap)
