@@ -81,6 +81,12 @@ def create_app(config: dict | None = None) -> Flask:
         path = Path(app.static_folder) / filename
         return _static_text(path, path.stat().st_mtime)
 
+    @app.template_global()
+    def scripts(*filenames: str) -> Markup:
+        """Deferred <script> tags for these static files, in this order (each page loads what it needs)."""
+        return Markup("").join(Markup('<script src="{}" defer></script>\n').format(url_for("static", filename=f))
+                               for f in dict.fromkeys(filenames))
+
     @app.get("/")
     def index():
         """The start page: the sign-in invitation, or each role's home."""
