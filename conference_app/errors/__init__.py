@@ -23,8 +23,7 @@ def init_app(app: Flask) -> None:
     def http_error(e: HTTPException):
         if e.response is not None:  # an answer made for this case (the feedback form back, with its text)
             return e.response
-        said = e.description if e.description != type(e).description else None  # abort(422, "why")
-        return _render(app, e.code or 500, said)
+        return _render(app, e.code or 500, None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError):

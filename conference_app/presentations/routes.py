@@ -168,7 +168,7 @@ def picker(presentation_id: int):
     context = dict(pres=pres, items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
                    pages=pages_of(s, [i.id for i in rows if i.kind == ItemKind.DOCUMENT]), used=used,
                    kind=kind, tag=tag, all_tags=items.all_tags(s, pres.owner_id), kind_labels=items.KIND_LABELS,
-                   used_items={i for i, _ in used})
+                   used_items={i for i, _ in used}, add_form=AddSlideForm(formdata=None))
     return fragment_or_page("presentations/_picker.html", "presentations/picker.html", **context)
 
 

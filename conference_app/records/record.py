@@ -9,6 +9,7 @@ from ..live import conferences
 from ..models import (Action, Conference, ConferenceNote, ConferenceReflection, ConferenceState, FamilyForm,
                       Participant, Presentation, SlideVisit, User, utcnow)
 from ..presentations.slides import SlideView
+from ..text import clean_text
 
 
 @dataclass
@@ -84,7 +85,7 @@ def ended_for(s: Session, student_id: int) -> list[Conference]:
 
 
 def save_reflection(s: Session, conference: Conference, body: str) -> ConferenceReflection:
-    body = service.clean_text(body, 5000, "reflection", required=False)
+    body = clean_text(body, 5000, "reflection", required=False)
     reflection = s.exec(select(ConferenceReflection)
                         .where(ConferenceReflection.conference_id == conference.id)).first()
     if reflection is None:
