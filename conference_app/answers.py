@@ -7,7 +7,9 @@
   fragment of its own (and every `abort`) goes to the page's message area, `#messages` (base.html),
   with flask-htmx's `make_response(retarget=…, reswap=…)`; a plain request gets the error page.
 """
-from flask import Response, flash, redirect, render_template
+from urllib.parse import urlsplit
+
+from flask import Response, flash, redirect, render_template, request
 from flask_htmx import make_response
 
 from .extensions import htmx
@@ -53,3 +55,12 @@ def saved_answer(url: str, form=None, saved_at=None):
     page otherwise."""
     error = errors_of(form) if form is not None else ""
     return changed("_saved.html", url, error or "Saved.", 422 if error else 200, error=error, saved_at=saved_at)
+
+
+def back_to(default: str) -> str:
+    """Where a plain form post goes back to: the page it was sent from, when that is a page of this site
+    (its path only); `default` otherwise."""
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc != request.host or not sent_from.path.startswith("/") or sent_from.path.startswith("//"):
+        return default
+    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")

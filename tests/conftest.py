@@ -102,21 +102,10 @@ class School:
     conference: Conference
     slides: list[Slide]
 
-    @property
-    def student(self) -> User:
-        return self.people.owner
-
-    @property
-    def coach(self) -> User:
-        return self.people.coach
-
-    @property
-    def other_student(self) -> User:
-        return self.people.other_student
-
-    @property
-    def other_coach(self) -> User:
-        return self.people.other_coach
+    student = property(lambda self: self.people.owner)
+    coach = property(lambda self: self.people.coach)
+    other_student = property(lambda self: self.people.other_student)
+    other_coach = property(lambda self: self.people.other_coach)
 
 
 class Factory:

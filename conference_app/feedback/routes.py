@@ -3,7 +3,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from .. import db
-from ..answers import changed, errors_of, fragment_or_page, refuse, saved_answer
+from ..answers import back_to, changed, errors_of, fragment_or_page, refuse, saved_answer
 from ..extensions import htmx, limiter
 from ..live.access import conference_for_presenter, current_participant, participant_tokens
 from ..models import Action, AudienceRole, Conference, Feedback, User
@@ -106,7 +106,7 @@ def moderate(conference_id: int, feedback_id: int):
     realtime.push_feedback(feedback.id)
     if htmx:
         return realtime.render_items([service.entry(s, feedback, False)], True)
-    return redirect(request.referrer or url_for("live.present", conference_id=conference.id), code=303)
+    return redirect(back_to(url_for("live.present", conference_id=conference.id)), code=303)
 
 
 @bp.post("/conferences/<int:conference_id>/show-feedback")
@@ -117,9 +117,8 @@ def show_feedback(conference_id: int):
     conference = conference_for_presenter(conference_id)
     service.set_show_feedback(s, conference, request.form.get("on") == "1")
     realtime.push_resync(conference.id)
-    if htmx:
-        return render_template("feedback/_show_toggle.html", conference=conference)
-    return redirect(request.referrer or url_for("live.present", conference_id=conference.id), code=303)
+    return changed("feedback/_show_toggle.html", back_to(url_for("live.present", conference_id=conference.id)),
+                   conference=conference)
 
 
 # ---- the coach panel: notes and actions -----------------------------------------------------------

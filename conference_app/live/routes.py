@@ -6,7 +6,8 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user, login_required
 
 from .. import access, db, extend
-from ..extensions import htmx, limiter
+from ..answers import back_to, changed
+from ..extensions import limiter
 from ..models import AudienceRole, ConferenceState, User
 from ..presentations.access import editable_or_abort
 from ..presentations.slides import readiness
@@ -129,9 +130,8 @@ def lock(conference_id: int):
 
 
 def _participants_answer(conference):
-    if htmx:
-        return render_template("live/_participants.html", conference=conference, **_people(conference))
-    return redirect(request.referrer or url_for("live.lobby", conference_id=conference.id), code=303)
+    return changed("live/_participants.html", back_to(url_for("live.lobby", conference_id=conference.id)),
+                   conference=conference, **_people(conference))
 
 
 @bp.post("/conferences/<int:conference_id>/end")

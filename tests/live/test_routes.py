@@ -158,3 +158,14 @@ def test_a_batch_of_slide_changes_numbers_and_logs_each_one_in_order(app, make):
         assert conferences.shown_positions(s, a.id) == {0, 2, 4}
         assert s.exec(select(Conference.position).where(Conference.id == a.id)).one() == 4
         assert not conferences.shown_positions(s, b.id)
+
+
+def test_a_plain_post_goes_back_only_to_a_page_of_this_site(cast):
+    """The Referer decides where a form without JavaScript returns, but only when it is one of our pages."""
+    c, cid = cast["client"]("owner"), cast["school"].conference.id
+    for sent_from, back in [("https://evil.example/steal", f"/conferences/{cid}"),
+                            ("//evil.example/x", f"/conferences/{cid}"),
+                            (f"http://localhost/conferences/{cid}/present?x=1", f"/conferences/{cid}/present?x=1"),
+                            ("", f"/conferences/{cid}")]:
+        r = c.post(f"/conferences/{cid}/lock", data={"locked": "0"}, headers={"Referer": sent_from})
+        assert r.status_code == 303 and r.headers["Location"] == back, (sent_from, r.headers["Location"])
