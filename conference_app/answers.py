@@ -17,9 +17,12 @@ from .extensions import htmx
 MESSAGES = "#messages"  # the page's message area, in base.html
 
 
-def fragment_or_page(fragment: str, page: str, status: int = 200, **context) -> Response:
-    """The fragment alone for htmx; the page that includes it otherwise."""
-    return make_response(render_template(fragment if htmx else page, **context), status)
+def fragment_or_page(fragment: str, page: str, status: int = 200, target: str | None = None,
+                     **context) -> Response:
+    """The fragment alone for htmx (when `target` is given: for a request aimed at that element); the page
+    that includes it otherwise."""
+    alone = htmx and (target is None or htmx.target == target)
+    return make_response(render_template(fragment if alone else page, **context), status)
 
 
 def changed(fragment: str, url: str, flash_message: str = "", status: int = 200, **context) -> Response:

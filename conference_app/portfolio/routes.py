@@ -4,6 +4,7 @@ from sqlmodel import func, select
 from wtforms.validators import DataRequired
 
 from .. import db
+from ..answers import fragment_or_page
 from ..auth.accounts import students_of
 from ..auth.guards import role_required
 from ..extensions import htmx
@@ -34,10 +35,8 @@ def _grid(owner: User):
 
 
 def _portfolio_page(owner: User):
-    context = _grid(owner)
-    if htmx and htmx.target == "items":
-        return render_template("portfolio/_items.html", **context)
-    return render_template("portfolio/index.html", accept=ACCEPT, **context)
+    return fragment_or_page("portfolio/_items.html", "portfolio/index.html", target="items", accept=ACCEPT,
+                            **_grid(owner))
 
 
 @bp.get("/")

@@ -223,12 +223,11 @@ def edit_slide(presentation_id: int, slide_id: int):
         slide.duration_seconds = form.duration()
     pres.updated_at = utcnow()
     s.commit()
-    if htmx:
-        views = deck(s, pres)
-        view = next(v for v in views if v.slide.id == slide.id)
-        return render_template("presentations/_saved.html", view=view, total=total_seconds([v.slide for v in views]))
-    flash("Saved the slide.", "success")
-    return redirect(url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}", code=303)
+    views = deck(s, pres)
+    return changed("presentations/_saved.html",
+                   url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}",
+                   "Saved the slide.", view=next(v for v in views if v.slide.id == slide.id),
+                   total=total_seconds([v.slide for v in views]))
 
 
 def _ids(raw: list[str]) -> list[int] | None:
