@@ -136,7 +136,7 @@ def for_moderators(s: Session, conference: Conference) -> list[Entry]:
 
 def for_audience(s: Session, conference: Conference, participant: Participant | None) -> list[Entry]:
     """What one phone may see: never hidden feedback; others' only when the conference shows it."""
-    where = [Feedback.hidden == False]  # noqa: E712
+    where = [Feedback.hidden.is_(False)]
     if not conference.show_feedback:
         if participant is None:
             return []

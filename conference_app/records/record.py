@@ -60,7 +60,7 @@ def build(s: Session, conference: Conference, with_notes: bool = True) -> Record
         if e.fb.position in slides:
             slides[e.fb.position].feedback.append(e)
     attendees = list(s.exec(select(Participant).where(Participant.conference_id == conference.id,
-                                                      Participant.removed == False)  # noqa: E712
+                                                      Participant.removed.is_(False))
                             .order_by(Participant.joined_at, Participant.id)))
     notes = []
     if with_notes:

@@ -175,8 +175,12 @@ def test_preview_keyboard_steps_through_the_slides(app, open_page, sign_in, stud
     page = open_page("laptop")
     sign_in(page, student)
     page.goto(f"/presentations/{deck.id}/preview")
-    visible = lambda: page.locator(".deck__slide:not([hidden]) .slide__title").inner_text()  # noqa: E731
-    notes = lambda: page.locator(".deck__note:not([hidden])").inner_text()  # noqa: E731
+    def visible():
+        return page.locator(".deck__slide:not([hidden]) .slide__title").inner_text()
+
+    def notes():
+        return page.locator(".deck__note:not([hidden])").inner_text()
+
     assert visible() == "Slide A" and "Notes for A" in notes()
     page.keyboard.press("ArrowRight")
     assert visible() == "Slide B" and "Notes for B" in notes()

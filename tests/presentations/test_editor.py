@@ -193,7 +193,10 @@ def test_deck_needs_a_fixed_number_of_queries(app, cast, decks, make):
             p = s.get(Presentation, pres.id)
             n = [0]
             engine = app.extensions["db_engine"]
-            listener = lambda *a: n.__setitem__(0, n[0] + 1)  # noqa: E731
+
+            def listener(*_):
+                n[0] += 1
+
             event.listen(engine, "before_cursor_execute", listener)
             try:
                 views = deck(s, p)
