@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from . import realtime, routes
 
     realtime.init_app(app)
-    extend.add(app, "live.follower", routes.phone_panel, scripts=("js/swap.js", "js/feedback.js"))
-    extend.add(app, "live.presenter", routes.moderation_panel, scripts=("js/swap.js", "js/feedback.js"))
+    extend.add(app, "live.follower", routes.phone_panel, scripts=("js/feedback.js",))
+    extend.add(app, "live.presenter", routes.moderation_panel, scripts=("js/feedback.js",))
     extend.add(app, "live.before_thanks", routes.closing_form_before_thanks)
     app.register_blueprint(bp)

@@ -1,5 +1,6 @@
 /* Feedback: the phone's form (a key per message so retries store it once, the slide on screen) and the
-   live feeds for phones and moderators. Uses live.js's socket when present, and swap.js. */
+   live feeds for phones and moderators. Uses live.js's socket when present; pushed fragments go in
+   through htmx.swap, like htmx's own answers. */
 (function () {
   "use strict";
 
@@ -45,10 +46,11 @@
   function adopt(el) {
     if (el && me && el.dataset && el.dataset.author === me) el.classList.add("fb--mine");
   }
+  function swap(target, html, style) { window.htmx.swap(target, html, { swapStyle: style }); }
   function place(data) {
     var id = "fb-" + data.id, old = document.getElementById(id);
-    if (old) window.swapFragment(old, data.html, "outerHTML");
-    else window.swapFragment(feed, data.html, "afterbegin");
+    if (old) swap(old, data.html, "outerHTML");
+    else swap(feed, data.html, "afterbegin");
     adopt(document.getElementById(id));
   }
   function sync() { socket.emit("feedback_sync", {}); }
@@ -61,7 +63,7 @@
     if (el) el.remove();
   });
   socket.on("feedback_list", function (data) {
-    window.swapFragment(feed, data.html, "innerHTML");
+    swap(feed, data.html, "innerHTML");
     Array.prototype.forEach.call(feed.children, adopt);
     var title = document.querySelector("[data-feed-title]");
     if (title) title.textContent = data.show_all ? title.dataset.all : title.dataset.own;
