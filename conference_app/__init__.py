@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from . import clock, db
+from . import clock, db, extend
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,15 +51,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     db.init_app(app)
     clock.init_app(app)
+    extend.init_app(app)
     compress.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, feedback, live, media, portfolio, presentations, records
+    from . import admin, auth, errors, feedback, goals, live, media, portfolio, presentations, records
 
-    for module in (auth, admin, portfolio, presentations, live, feedback, records, media, errors):
+    for module in (auth, admin, portfolio, goals, presentations, live, feedback, records, media, errors):
         module.init_app(app)
 
     @app.after_request
@@ -90,6 +91,12 @@ def create_app(config: dict | None = None) -> Flask:
         """A static file's text, to inline where one request less matters (the page a phone opens first)."""
         path = Path(app.static_folder) / filename
         return _static_text(path, path.stat().st_mtime)
+
+    @app.template_global()
+    def scripts(*filenames: str) -> Markup:
+        """Deferred <script> tags for these static files, in this order (each page loads what it needs)."""
+        return Markup("").join(Markup('<script src="{}" defer></script>\n').format(url_for("static", filename=f))
+                               for f in dict.fromkeys(filenames))
 
     @app.get("/")
     def index():

@@ -38,7 +38,7 @@ def create_admin_command(username, name, password):
     try:
         create_user(db.session(), username, name, password, "admin")
     except AccountError as e:
-        raise click.ClickException(str(e))
+        raise click.ClickException(str(e)) from e
     click.echo(f"Admin {username} created.")
 
 

@@ -1,5 +1,5 @@
 """Times are stored in UTC and shown on the school's clock (the TIMEZONE setting, e.g. Europe/London)."""
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -12,9 +12,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def local(moment: datetime, fmt: str) -> str:
-    """`moment` (stored in UTC; the database may hand it back without its zone) on the school's clock."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    """`moment` (stored in UTC, read back aware: SQLModel's UTCDateTime) on the school's clock."""
     return moment.astimezone(_zone(current_app.config["TIMEZONE"])).strftime(fmt)
 
 

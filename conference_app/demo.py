@@ -118,7 +118,8 @@ def group_photo() -> Image.Image:
     for i, skin in enumerate([(141, 85, 36), (241, 194, 125), (198, 134, 66), (255, 219, 172)]):
         x = 250 + i * 300
         d.ellipse([x - 70, 330, x + 70, 470], fill=skin)
-        d.rounded_rectangle([x - 100, 470, x + 100, 800], radius=40, fill=[(15, 94, 87), (246, 185, 59), (180, 35, 24), (31, 63, 122)][i])
+        shirt = [(15, 94, 87), (246, 185, 59), (180, 35, 24), (31, 63, 122)][i]
+        d.rounded_rectangle([x - 100, 470, x + 100, 800], radius=40, fill=shirt)
     d.rounded_rectangle([420, 620, 1080, 900], radius=16, fill=(250, 250, 245), outline=(27, 36, 48), width=6)
     d.text((480, 700), "Our bridge model", font=font(60), fill=(27, 36, 48))
     return img
@@ -229,7 +230,7 @@ def _portfolio(s, student: User, n: int) -> None:
          "In September I could only play three notes. Now I can play the whole tune without stopping.",
          "A short tune played on the recorder.", "shareable"),
     ]
-    for i, (kind, make, title, subject, tags, reflection, alt, visibility) in enumerate(work):
+    for i, (_kind, make, title, subject, tags, reflection, alt, visibility) in enumerate(work):
         item, _ = items.add_upload(s, student, make(), f"{title}.png", title=title, subject=subject,
                                    reflection=reflection, alt_text=alt, visibility=visibility,
                                    made_on=day + timedelta(days=i * 7 + n),

@@ -1,9 +1,9 @@
-"""The domain of DESIGN.md as SQLModel tables.
+"""The domain as SQLModel tables (the README's "How it is built" names the features that own them).
 
 Choices are stored as short strings (not database enums) so that migrations stay
 plain on SQLite and PostgreSQL alike; the StrEnum classes are the vocabulary.
 """
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True):

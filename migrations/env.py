@@ -1,5 +1,4 @@
 """Alembic environment: the engine comes from the app (db.upgrade) or from DATABASE_URL."""
-import os
 
 from alembic import context
 from sqlmodel import SQLModel

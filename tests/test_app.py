@@ -85,3 +85,16 @@ def test_ids_past_what_the_database_holds_are_an_ordinary_404(app, make, login_a
                     url = url.replace(f"<int:{name}>", str(huge)).replace(f"<{name}>", "ABCD2345")
                 response = who.get(url)
                 assert response.status_code in (302, 404), (url, response.status_code)
+
+
+def test_the_htmx_convention_is_set_once_and_refusals_carry_their_message(people):
+    """base.html swaps every 4xx; a refusal with no fragment of its own goes to the page's #messages."""
+    page = people.client("owner").get("/portfolio/").text
+    assert page.count('<meta name="htmx-config"') == 1 and '{"code": "4..", "swap": true, "error": false}' in page
+    assert page.count('id="messages"') == 1
+    r = people.client("coach").post("/goals/", data={"text": "x"}, headers={"HX-Request": "true"})
+    assert r.status_code == 403
+    assert r.headers["HX-Retarget"] == "#messages" and r.headers["HX-Reswap"] == "innerHTML"
+    assert "That is not yours to open" in r.text and 'role="alert"' in r.text and "<html" not in r.text
+    plain = people.client("coach").post("/goals/", data={"text": "x"})
+    assert plain.status_code == 403 and "<html" in plain.text and "HX-Retarget" not in plain.headers

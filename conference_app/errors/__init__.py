@@ -1,9 +1,10 @@
-"""Readable error pages (and fragments for htmx and the upload script) instead of bare errors."""
-from flask import Flask, render_template
+"""Readable error pages (and, for htmx and the upload script, a message for the page's message area)
+instead of bare errors."""
+from flask import Flask
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import htmx
+from .. import answers
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -32,5 +33,4 @@ def init_app(app: Flask) -> None:
 def _render(app: Flask, code: int, detail: str | None):
     title, text = MESSAGES.get(code, (f"Error {code}", ""))
     text = detail or text.format(limit=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024))
-    template = "errors/_message.html" if htmx else "errors/page.html"
-    return render_template(template, code=code, title=title, text=text), code
+    return answers.refuse(code, text, title=title)

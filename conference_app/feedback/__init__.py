@@ -6,15 +6,14 @@ bp = Blueprint("feedback", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Besides its own routes, feedback adds to other features' pages: the phone's form and feed,
-    the moderated feed on the presenter view, an item's feedback, and the closing form before thanks."""
-    from .. import db, lanes
-    from . import realtime, routes, service
+    """Besides its own routes, feedback adds to live's pages (extension points): the phone's form and feed,
+    the moderated feed on the presenter view, and the closing form before the thank-you page."""
+    from .. import extend, lanes
+    from . import realtime, routes
 
     realtime.init_app(app)
     lanes.open(app, "POST", r"/live/[^/]+/feedback", width=2)  # a room's phones sending at once
-    app.add_template_global(routes.phone_context, "feedback_for_phone")
-    app.add_template_global(lambda conference: service.for_moderators(db.session(), conference),
-                            "feedback_for_moderators")
-    app.add_template_global(lambda item_id: service.for_item(db.session(), item_id), "feedback_about")
+    extend.add(app, "live.follower", routes.phone_panel, scripts=("js/feedback.js",))
+    extend.add(app, "live.presenter", routes.moderation_panel, scripts=("js/feedback.js",))
+    extend.add(app, "live.before_thanks", routes.closing_form_before_thanks)
     app.register_blueprint(bp)

@@ -1,17 +1,16 @@
 """Who may do what with feedback, decided on the server from the signed session only.
 
 - a participant (token in this browser's session, not removed) sends feedback in their conference;
-- the presenter (the owning student, or a coach of theirs) moderates it and sets what phones see;
-- the coach panel (private notes, agreed actions) is for a signed-in coach of the student;
+- the presenter (the owning student, or a coach of theirs: `live.access`) moderates it and sets what phones see;
+- the coach panel (private notes, agreed actions) is for a signed-in coach of the student (`conference_app.access`);
 - the closing form is for a family participant, after the end, for a while.
 """
 from flask import abort
 from flask_login import current_user
 
-from .. import db
-from ..auth.accounts import is_coach_of
+from .. import access, db
 from ..live import conferences
-from ..live.access import conference_for_presenter, current_participant, may_present  # noqa: F401
+from ..live.access import current_participant
 from ..models import Conference, Participant
 
 
@@ -25,12 +24,8 @@ def participant_or_abort(code: str) -> tuple[Conference, Participant]:
 
 
 def may_coach(conference: Conference, user=None) -> bool:
-    user = user if user is not None else current_user
-    return bool(user.is_authenticated and user.is_coach and is_coach_of(db.session(), user.id, conference.owner_id))
+    return access.coaches(user if user is not None else current_user, conference.owner_id)
 
 
 def conference_for_coach(conference_id: int) -> Conference:
-    conference = db.session().get(Conference, conference_id)
-    if conference is None or not may_coach(conference):
-        abort(404)
-    return conference
+    return access.get_or_404(Conference, conference_id, may_coach)

@@ -1,14 +1,15 @@
 """Routes: phones send feedback; presenter and coach moderate; the coach panel; the family's closing form."""
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import db
+from ..answers import back_to, changed, errors_of, fragment_or_page, refuse, saved_answer
 from ..extensions import htmx, limiter
-from ..live import conferences
-from ..live.access import SESSION_KEY, current_participant
+from ..live.access import conference_for_presenter, current_participant, participant_tokens
 from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
-from .access import conference_for_coach, conference_for_presenter, participant_or_abort
+from .access import conference_for_coach, participant_or_abort
+from .forms import ActionForm, ClosingForm, FeedbackForm, NotesForm
 from .service import FeedbackError
 
 
@@ -18,29 +19,36 @@ def _closing_hours() -> int:
 
 # ---- phones: sending feedback --------------------------------------------------------------------
 
-def phone_context(conference: Conference, participant) -> dict:
-    """What follow.html needs for the feedback form and feed (the live blueprint's follower page)."""
+def phone_panel(conference: Conference, participant) -> str:
+    """The feedback form and feed on the follower's phone (extension point "live.follower")."""
     s = db.session()
-    return {"feedback_entries": service.for_audience(s, conference, participant), "feedback_key": service.new_key(),
-            "feedback_kinds": service.KIND_LABELS,
-            "coach_panel": conference.is_open and participant.role == AudienceRole.COACH
-            and current_user.is_authenticated and current_user.id == participant.user_id}
+    return render_template("feedback/_phone.html", conference=conference, participant=participant,
+                           feedback_entries=service.for_audience(s, conference, participant),
+                           form=new_feedback_form(conference),
+                           coach_panel=conference.is_open and participant.role == AudienceRole.COACH
+                           and current_user.is_authenticated and current_user.id == participant.user_id)
 
 
-def moderation_context(conference: Conference) -> dict:
-    """What present.html needs for the moderated feed (the live blueprint's presenter page)."""
-    return {"feedback_entries": service.for_moderators(db.session(), conference)}
+def moderation_panel(conference: Conference) -> str:
+    """The moderated feed on the presenter's page (extension point "live.presenter")."""
+    return render_template("feedback/_moderation.html", conference=conference,
+                           feedback_entries=service.for_moderators(db.session(), conference))
 
 
 def _sender() -> str:
     """Feedback is limited per phone (its participant tokens), not per address: a school's phones share one."""
-    return "feedback:" + (",".join(sorted(session.get(SESSION_KEY, {}).values())) or request.remote_addr or "")
+    return "feedback:" + (",".join(participant_tokens()) or request.remote_addr or "")
+
+
+def new_feedback_form(conference: Conference, kind: str = "question") -> FeedbackForm:
+    """An empty form with a fresh key (feedback.js puts one made on the phone in its place)."""
+    return FeedbackForm(formdata=None, kind=kind, client_key=service.new_key(), position=conference.position)
 
 
 def _too_fast(_limit):
     conference, _participant = participant_or_abort(request.view_args["code"])
-    return _form_again(conference, FeedbackError("You are sending very quickly. Please wait a minute, then tap "
-                                                 "Send again: your message is still here.", 429))
+    return _form_again(conference, FeedbackForm(), FeedbackError(
+        "You are sending very quickly. Please wait a minute, then tap Send again: your message is still here.", 429))
 
 
 @bp.post("/live/<code>/feedback")
@@ -49,31 +57,29 @@ def send(code: str):
     """A phone sends a question, comment, praise or suggestion; retries with the same key store it once."""
     s = db.session()
     conference, participant = participant_or_abort(code)
-    data = request.form
+    form = FeedbackForm()
     try:
-        feedback, created = service.send(s, conference, participant, kind=data.get("kind", ""),
-                                         body=data.get("body", ""), position=data.get("position"),
-                                         client_key=data.get("client_key"))
+        service.clean_key(form.client_key.data)
+        if not form.validate_on_submit():
+            return _form_again(conference, form)
+        feedback, created = service.send(s, conference, participant, kind=form.kind.data, body=form.body.data,
+                                         position=form.position.data, client_key=form.client_key.data)
     except FeedbackError as e:
-        return _form_again(conference, e)
+        return _form_again(conference, form, e)
     if created:
         realtime.push_feedback(feedback.id)
-    if htmx:
-        return render_template("feedback/_form.html", conference=conference, feedback_key=service.new_key(),
-                               sent=feedback, kind=feedback.kind,
-                               feedback_kinds=service.KIND_LABELS), 201 if created else 200
-    flash("Sent. Thank you!", "success")
-    return redirect(url_for("live.follow", code=conference.code), code=303)
+    return changed("feedback/_form.html", url_for("live.follow", code=conference.code), "Sent. Thank you!",
+                   201 if created else 200, conference=conference, form=new_feedback_form(conference, feedback.kind),
+                   sent=feedback)
 
 
-def _form_again(conference: Conference, e: FeedbackError):
-    """The form back with the message kept and why it was not sent (same key: sending again stores it once)."""
-    data = request.form
-    key = data.get("client_key") if e.status != 400 else service.new_key()
-    context = dict(conference=conference, feedback_key=key or service.new_key(), error=str(e),
-                   kind=data.get("kind", ""), body=data.get("body", ""), feedback_kinds=service.KIND_LABELS)
-    template = "feedback/_form.html" if htmx else "feedback/send.html"
-    return make_response(render_template(template, **context), e.status)
+def _form_again(conference: Conference, form: FeedbackForm, e: FeedbackError | None = None):
+    """The form back with the message kept and why it was not sent (same key: sending again stores it once;
+    a key that cannot be read gets a new one)."""
+    if e is not None and e.status == 400:
+        form.client_key.data = service.new_key()
+    return fragment_or_page("feedback/_form.html", "feedback/send.html", e.status if e else 422,
+                            conference=conference, form=form, error=str(e) if e else "")
 
 
 # ---- presenter and coach: moderating ------------------------------------------------------------
@@ -96,11 +102,11 @@ def moderate(conference_id: int, feedback_id: int):
     try:
         service.moderate(s, feedback, request.form.get("field", ""), request.form.get("value") == "1")
     except FeedbackError as e:
-        return render_template("feedback/_error.html", message=str(e)), e.status
+        return refuse(e.status, str(e))
     realtime.push_feedback(feedback.id)
     if htmx:
         return realtime.render_items([service.entry(s, feedback, False)], True)
-    return redirect(request.referrer or url_for("live.present", conference_id=conference.id), code=303)
+    return redirect(back_to(url_for("live.present", conference_id=conference.id)), code=303)
 
 
 @bp.post("/conferences/<int:conference_id>/show-feedback")
@@ -111,9 +117,8 @@ def show_feedback(conference_id: int):
     conference = conference_for_presenter(conference_id)
     service.set_show_feedback(s, conference, request.form.get("on") == "1")
     realtime.push_resync(conference.id)
-    if htmx:
-        return render_template("feedback/_show_toggle.html", conference=conference)
-    return redirect(request.referrer or url_for("live.present", conference_id=conference.id), code=303)
+    return changed("feedback/_show_toggle.html", back_to(url_for("live.present", conference_id=conference.id)),
+                   conference=conference)
 
 
 # ---- the coach panel: notes and actions -----------------------------------------------------------
@@ -126,6 +131,7 @@ def coach_panel(conference_id: int):
     note = service.note_of(s, conference.id, current_user.id)
     return render_template("feedback/coach.html", owner=s.get(User, conference.owner_id),
                            feedback_entries=service.for_moderators(s, conference), note=note,
+                           notes_form=NotesForm(formdata=None, body=note.body if note else ""),
                            participant=current_participant(conference), **_actions_context(conference))
 
 
@@ -133,45 +139,35 @@ def coach_panel(conference_id: int):
 @login_required
 def save_notes(conference_id: int):
     """Autosaved while the coach types (and by the Save button without JavaScript)."""
-    s = db.session()
     conference = conference_for_coach(conference_id)
-    try:
-        note = service.save_note(s, conference, current_user.id, request.form.get("body", ""))
-    except FeedbackError as e:
-        return _saved_answer(conference, e.status, error=str(e))
-    return _saved_answer(conference, 200, saved_at=note.updated_at)
+    form, page = NotesForm(), url_for("feedback.coach_panel", conference_id=conference.id)
+    if not form.validate_on_submit():
+        return saved_answer(page, form)
+    note = service.save_note(db.session(), conference, current_user.id, form.body.data)
+    return saved_answer(page, saved_at=note.updated_at)
 
 
-def _saved_answer(conference, status: int, error: str = "", saved_at=None):
-    if htmx:
-        return render_template("feedback/_saved.html", error=error, saved_at=saved_at), status
-    flash(error or "Saved.", "error" if error else "success")
-    return redirect(url_for("feedback.coach_panel", conference_id=conference.id), code=303)
+def _actions_context(conference: Conference, form: ActionForm | None = None) -> dict:
+    actions = service.actions_of(db.session(), conference.id)
+    return {"actions": actions, "conference": conference, "action_form": form or ActionForm(formdata=None),
+            "row_forms": {a.id: ActionForm(formdata=None, obj=a) for a in actions}}
 
 
-def _actions_context(conference: Conference, **extra) -> dict:
-    return {"actions": service.actions_of(db.session(), conference.id), "owner_labels": service.OWNER_LABELS,
-            "conference": conference, **extra}
-
-
-def _actions_answer(conference: Conference, status: int = 200, **extra):
-    if htmx:
-        return render_template("feedback/_actions.html", **_actions_context(conference, **extra)), status
-    if extra.get("error"):
-        flash(extra["error"], "error")
-    return redirect(url_for("feedback.coach_panel", conference_id=conference.id) + "#actions", code=303)
+def _actions_answer(conference: Conference, status: int = 200, form: ActionForm | None = None):
+    error = errors_of(form) if form is not None else ""
+    return changed("feedback/_actions.html",
+                   url_for("feedback.coach_panel", conference_id=conference.id) + "#actions", error, status,
+                   **(_actions_context(conference, form) if htmx else {}))
 
 
 @bp.post("/conferences/<int:conference_id>/actions")
 @login_required
 def add_action(conference_id: int):
-    s = db.session()
     conference = conference_for_coach(conference_id)
-    data = request.form
-    try:
-        service.add_action(s, conference, current_user.id, data.get("text"), data.get("owner"), data.get("due_on"))
-    except FeedbackError as e:
-        return _actions_answer(conference, e.status, error=str(e), draft=data)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _actions_answer(conference, 422, form)
+    service.add_action(db.session(), conference, current_user.id, form.text.data, form.owner.data, form.due_on.data)
     return _actions_answer(conference, 201)
 
 
@@ -179,16 +175,13 @@ def add_action(conference_id: int):
 @login_required
 def update_action(conference_id: int, action_id: int):
     """Autosaved edits of one action; a student's action keeps its goal in step."""
-    s = db.session()
     conference = conference_for_coach(conference_id)
     action = _of_conference(Action, conference, action_id)
-    data = request.form
-    try:
-        service.update_action(s, conference, action, data.get("text"), data.get("owner"), data.get("due_on"))
-    except FeedbackError as e:
-        s.rollback()
-        return _saved_answer(conference, e.status, error=str(e))
-    return _saved_answer(conference, 200, saved_at=action.updated_at)
+    form, page = ActionForm(), url_for("feedback.coach_panel", conference_id=conference.id)
+    if not form.validate_on_submit():
+        return saved_answer(page, form)
+    service.update_action(db.session(), conference, action, form.text.data, form.owner.data, form.due_on.data)
+    return saved_answer(page, saved_at=action.updated_at)
 
 
 @bp.post("/conferences/<int:conference_id>/actions/<int:action_id>/delete")
@@ -202,14 +195,10 @@ def delete_action(conference_id: int, action_id: int):
 
 # ---- the family's closing form ------------------------------------------------------------------------
 
-@bp.before_app_request
-def closing_form_before_thanks():
-    """A family phone on its way to the thank-you page fills in the short closing form first."""
-    if request.endpoint != "live.thanks" or request.args.get("skip"):
-        return None
-    conference = conferences.by_code(db.session(), request.view_args["code"])
-    participant = current_participant(conference) if conference else None
-    if (participant is not None and participant.role == AudienceRole.FAMILY
+def closing_form_before_thanks(conference: Conference, participant):
+    """A family phone on its way to the thank-you page fills in the short closing form first
+    (extension point "live.before_thanks"); its Skip link goes on to the thanks."""
+    if (not request.args.get("skip") and participant.role == AudienceRole.FAMILY
             and service.closing_open(conference, _closing_hours())
             and service.family_form_of(db.session(), participant.id) is None):
         return redirect(url_for("feedback.closing", code=conference.code))
@@ -228,17 +217,19 @@ def closing(code: str):
         return render_template("feedback/closing_closed.html", conference=conference,
                                owner=s.get(User, conference.owner_id)), 410
     existing = service.family_form_of(s, participant.id)
-    values = {"stood_out": existing.stood_out if existing else "", "question": existing.question if existing else "",
-              "support": existing.support if existing else ""}
+    form = ClosingForm(obj=existing)
+    owner = s.get(User, conference.owner_id)
+    form.support.label.text = f"How will you support {owner.display_name}’s goals?"
     error, status = "", 200
-    if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in values}
+    if form.validate_on_submit():
         try:
-            service.save_family_form(s, conference, participant, **values)
+            service.save_family_form(s, conference, participant, stood_out=form.stood_out.data,
+                                     question=form.question.data, support=form.support.data)
             return redirect(url_for("live.thanks", code=conference.code), code=303)
         except FeedbackError as e:
             error, status = str(e), e.status
-    return render_template("feedback/closing.html", conference=conference, participant=participant,
-                           owner=s.get(User, conference.owner_id), values=values, error=error,
-                           sent_before=existing is not None), status
+    elif form.errors:
+        status = 422
+    return render_template("feedback/closing.html", conference=conference, participant=participant, owner=owner,
+                           form=form, error=error, sent_before=existing is not None), status
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from ..models import (Action, ActionOwner, Conference, ConferenceNote, ConferenceState, FamilyForm, Feedback,
                       FeedbackKind, Goal, GoalStatus, Participant, Slide, utcnow)
 from ..live import conferences, decks
+from ..text import InputError, clean_text
 
 MAX_BODY = 1000
 KIND_LABELS = {FeedbackKind.QUESTION: "Question", FeedbackKind.COMMENT: "Comment",
@@ -20,12 +21,8 @@ KIND_LABELS = {FeedbackKind.QUESTION: "Question", FeedbackKind.COMMENT: "Comment
 OWNER_LABELS = {ActionOwner.STUDENT: "Student", ActionOwner.FAMILY: "Family", ActionOwner.COACH: "Coach"}
 
 
-class FeedbackError(ValueError):
+class FeedbackError(InputError):
     """Bad input or a closed conference: a message for the person and an HTTP status."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
 
 
 def new_key() -> str:
@@ -37,15 +34,6 @@ def clean_key(key: str | None) -> str:
     if not 8 <= len(key) <= 64 or not all(c.isalnum() or c in "-_" for c in key):
         raise FeedbackError("This form is out of date. Reload the page and send it again.", 400)
     return key
-
-
-def clean_text(text: str | None, limit: int, what: str, required: bool = True) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise FeedbackError(f"Please write your {what}.")
-    if len(text) > limit:
-        raise FeedbackError(f"Please keep your {what} under {limit} characters (it has {len(text)}).")
-    return text
 
 
 # ---- sending ----------------------------------------------------------------------------------------
@@ -149,7 +137,7 @@ def for_moderators(s: Session, conference: Conference, views=None) -> list[Entry
 
 def for_audience(s: Session, conference: Conference, participant: Participant | None) -> list[Entry]:
     """What one phone may see: never hidden feedback; others' only when the conference shows it."""
-    where = [Feedback.hidden == False]  # noqa: E712
+    where = [Feedback.hidden.is_(False)]
     if not conference.show_feedback:
         if participant is None:
             return []
@@ -206,19 +194,26 @@ def actions_of(s: Session, conference_id: int) -> list[Action]:
                        .order_by(Action.created_at, Action.id)))
 
 
-def clean_action(text, owner, due_on) -> tuple[str, str, date | None]:
-    text = clean_text(text, 500, "action")
+def clean_owner(owner) -> str:
     if owner not in set(ActionOwner):
         raise FeedbackError("Choose who owns this action: the student, the family or the coach.")
-    due = None
-    if due_on:
-        try:
-            due = date.fromisoformat(str(due_on))
-        except ValueError:
-            raise FeedbackError("The due date is not a date.")
-        if not date(2000, 1, 1) <= due <= date.today() + timedelta(days=3 * 366):
-            raise FeedbackError("The due date is too far away.")
-    return text, owner, due
+    return owner
+
+
+def clean_due(due_on) -> date | None:
+    if not due_on:
+        return None
+    try:
+        due = date.fromisoformat(str(due_on))
+    except ValueError:
+        raise FeedbackError("The due date is not a date.") from None
+    if not date(2000, 1, 1) <= due <= date.today() + timedelta(days=3 * 366):
+        raise FeedbackError("The due date is too far away.")
+    return due
+
+
+def clean_action(text, owner, due_on) -> tuple[str, str, date | None]:
+    return clean_text(text, 500, "action"), clean_owner(owner), clean_due(due_on)
 
 
 def _sync_goal(s: Session, conference: Conference, action: Action) -> None:
@@ -271,13 +266,7 @@ def family_form_of(s: Session, participant_id: int) -> FamilyForm | None:
 def closing_open(conference: Conference, hours: int) -> bool:
     """The form is for after the end, for a while (the participant's token still identifies them)."""
     return (conference.state == ConferenceState.ENDED and conference.ended_at is not None
-            and utcnow() - _aware(conference.ended_at) <= timedelta(hours=hours))
-
-
-def _aware(moment):
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+            and utcnow() - conference.ended_at <= timedelta(hours=hours))
 
 
 def save_family_form(s: Session, conference: Conference, participant: Participant, stood_out, question,

@@ -4,18 +4,21 @@
 `decks` (the slides rendered once per conference, checked against the stored version) and `writer`
 (slide changes stored in batches, then pushed).
 """
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, render_template
 
 bp = Blueprint("live", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from .. import media
+    """Besides its own pages: who may see a media file on a phone, and "Start conference" in the editor."""
+    from .. import extend
     from ..portfolio.items import item_changed
-    from . import decks, routes, sockets  # noqa: F401  (routes: registers the blueprint's views)
+    from . import decks, routes, sockets  # noqa: F401  (routes: registers the views on bp)
     from .access import follower_may_see_media
 
-    media.allow(app, follower_may_see_media)
+    extend.add(app, "media.allow", follower_may_see_media)
+    extend.add(app, "presentations.editor", lambda pres, can_edit: render_template("live/_start.html", pres=pres)
+               if can_edit else "")
     decks.init_app(app)
     sockets.init_app(app)
     item_changed.connect(_work_changed, sender=app)

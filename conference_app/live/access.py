@@ -1,15 +1,14 @@
 """Who is who in a conference, decided on the server from the signed session only.
 
-- the presenter: the signed-in owning student, or a signed-in coach of theirs;
+- the presenter: the house rule (`conference_app.access`): the signed-in owning student, or a coach of theirs;
 - a follower: a participant whose token is in this browser's session and who was not removed;
 - media reach a follower only for audience-safe work on a slide that has been shown.
 """
-from flask import abort, session
+from flask import session
 from flask_login import current_user
 from sqlmodel import select
 
-from .. import db
-from ..auth.accounts import is_coach_of
+from .. import access, db
 from ..models import Conference, ItemKind, MediaFile, Participant, PortfolioItem, Slide, SlideVisit
 from . import conferences
 
@@ -17,19 +16,12 @@ SESSION_KEY = "joined"  # {conference id: participant token}
 
 
 def may_present(conference: Conference, user=None) -> bool:
-    user = user if user is not None else current_user
-    if not user.is_authenticated:
-        return False
-    return user.id == conference.owner_id or (user.is_coach and is_coach_of(db.session(), user.id,
-                                                                             conference.owner_id))
+    return access.may_see_work(user if user is not None else current_user, conference.owner_id)
 
 
 def conference_for_presenter(conference_id: int) -> Conference:
     """The conference if the signed-in user may run it; 404 otherwise (ids reveal nothing)."""
-    conference = db.session().get(Conference, conference_id)
-    if conference is None or not may_present(conference):
-        abort(404)
-    return conference
+    return access.get_or_404(Conference, conference_id, may_present)
 
 
 def remember_participant(conference: Conference, participant: Participant) -> None:
@@ -38,16 +30,24 @@ def remember_participant(conference: Conference, participant: Participant) -> No
     session[SESSION_KEY] = joined
 
 
+def participant_tokens() -> list[str]:
+    """The tokens of every conference this browser joined: who this phone is, whatever its address."""
+    return sorted(session.get(SESSION_KEY, {}).values())
+
+
+def _joined_as(conference: Conference) -> Participant | None:
+    token = session.get(SESSION_KEY, {}).get(str(conference.id))
+    return conferences.participant_by_token(db.session(), conference.id, token)
+
+
 def current_participant(conference: Conference) -> Participant | None:
     """This browser's participant in the conference, if it joined and was not removed."""
-    token = session.get(SESSION_KEY, {}).get(str(conference.id))
-    participant = conferences.participant_by_token(db.session(), conference.id, token)
+    participant = _joined_as(conference)
     return participant if participant and not participant.removed else None
 
 
 def was_removed(conference: Conference) -> bool:
-    token = session.get(SESSION_KEY, {}).get(str(conference.id))
-    participant = conferences.participant_by_token(db.session(), conference.id, token)
+    participant = _joined_as(conference)
     return bool(participant and participant.removed)
 
 

@@ -5,14 +5,14 @@ import qrcode.image.svg
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import db
-from ..extensions import htmx, limiter
+from .. import access, db, extend
+from ..answers import back_to, changed
+from ..extensions import limiter
 from ..models import AudienceRole, ConferenceState, User
 from ..presentations.access import editable_or_abort
 from ..presentations.slides import readiness
 from . import bp, codes, conferences, decks, pushes
-from .access import (conference_for_presenter, current_participant, may_present, remember_participant,
-                     was_removed)
+from .access import conference_for_presenter, current_participant, remember_participant, was_removed
 from .forms import CodeForm, JoinForm
 
 
@@ -130,9 +130,8 @@ def lock(conference_id: int):
 
 
 def _participants_answer(conference):
-    if htmx:
-        return render_template("live/_participants.html", conference=conference, **_people(conference))
-    return redirect(request.referrer or url_for("live.lobby", conference_id=conference.id), code=303)
+    return changed("live/_participants.html", back_to(url_for("live.lobby", conference_id=conference.id)),
+                   conference=conference, **_people(conference))
 
 
 @bp.post("/conferences/<int:conference_id>/end")
@@ -185,14 +184,14 @@ def join(code: str):
         return render_template("live/closed.html", reason="removed", conference=conference), 403
     if current_participant(conference):
         return redirect(url_for("live.follow", code=conference.code), code=303)
-    if may_present(conference) and current_user.id == conference.owner_id:
+    if access.is_owner(current_user, conference.owner_id):
         return redirect(url_for("live.lobby", conference_id=conference.id), code=303)
     if not conference.is_open:
         return render_template("live/closed.html", reason="ended", conference=conference), 410
     if conference.locked:
         return render_template("live/closed.html", reason="locked", conference=conference), 423
     owner = s.get(User, conference.owner_id)
-    as_coach = current_user.is_authenticated and current_user.is_coach and may_present(conference)
+    as_coach = access.coaches(current_user, conference.owner_id)
     form = JoinForm()
     if as_coach and request.method == "GET":
         form.name.data = current_user.display_name
@@ -255,5 +254,8 @@ def thanks(code: str):
     if conference is None:
         abort(404)
     participant = current_participant(conference)
+    detour = extend.first("live.before_thanks", conference, participant) if participant else None
+    if detour is not None:
+        return detour
     return render_template("live/thanks.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name)

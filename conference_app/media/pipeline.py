@@ -136,12 +136,12 @@ def _open_image(raw: Path) -> tuple[Image.Image, str]:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Rejected("This image is too large in pixels to process safely "
-                       f"(the limit is {MAX_PIXELS // 1_000_000} megapixels).", 413)
+                       f"(the limit is {MAX_PIXELS // 1_000_000} megapixels).", 413) from None
     except UnidentifiedImageError:
         raise Rejected("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
-                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio.", 415)
+                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio.", 415) from None
     except (OSError, SyntaxError, ValueError) as e:
-        raise Rejected(f"This file looks damaged and could not be read ({_short(e)}).", 422)
+        raise Rejected(f"This file looks damaged and could not be read ({_short(e)}).", 422) from e
 
 
 def _decode(raw: Path) -> tuple[Image.Image, str]:
@@ -231,7 +231,7 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
         doc = pdfium.PdfDocument(str(raw))
         count = len(doc)
     except pdfium.PdfiumError as e:
-        raise Rejected(f"This PDF looks damaged or is password-protected and could not be opened ({_short(e)}).")
+        raise Rejected(f"This PDF looks damaged or is password-protected and could not be opened ({_short(e)}).") from e
     if count == 0:
         doc.close()
         raise Rejected("This PDF has no pages.")
@@ -244,7 +244,7 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
             files += _variants(image, target, folder, page=index + 1)
             page.close()
     except pdfium.PdfiumError as e:
-        raise Rejected(f"A page of this PDF could not be drawn ({_short(e)}).")
+        raise Rejected(f"A page of this PDF could not be drawn ({_short(e)}).") from e
     finally:
         doc.close()
     raw.rename(target / "original.pdf")

@@ -7,12 +7,12 @@ bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 def init_app(app: Flask) -> None:
     from flask_login import current_user
 
-    from .. import media
-    from . import routes  # noqa: F401
+    from .. import extend
+    from . import routes  # noqa: F401  (registers the views on bp)
     from .access import can_view
     from .render import markdown_html, media_url
 
-    media.allow(app, lambda _file, item: can_view(current_user, item))
+    extend.add(app, "media.allow", lambda _file, item: can_view(current_user, item))
     app.add_template_filter(markdown_html, "markdown")
     app.add_template_global(media_url)
     app.register_blueprint(bp)

@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
@@ -45,3 +46,9 @@ def tag_list(raw: str) -> list[str]:
         if tag and tag not in seen:
             seen.append(tag)
     return seen[:20]
+
+
+class UploadForm(FlaskForm):
+    """Files to add; each is judged by its content (media.pipeline), not here. The upload script sends one
+    file per request; without JavaScript the form sends them all."""
+    files = MultipleFileField("Choose files", id="upload-files")

@@ -4,6 +4,7 @@ from sqlmodel import func, select
 from wtforms.validators import DataRequired
 
 from .. import db
+from ..answers import fragment_or_page
 from ..auth.accounts import students_of
 from ..auth.guards import role_required
 from ..extensions import htmx
@@ -11,7 +12,7 @@ from ..media.pipeline import ACCEPT, Rejected
 from ..models import ItemKind, PortfolioItem, Role, User, Visibility
 from . import bp, items
 from .access import can_approve, can_edit, can_see_portfolio, item_or_404, visible_items
-from .forms import ItemForm, tag_list
+from .forms import ItemForm, UploadForm, tag_list
 
 
 
@@ -34,10 +35,8 @@ def _grid(owner: User):
 
 
 def _portfolio_page(owner: User):
-    context = _grid(owner)
-    if htmx and htmx.target == "items":
-        return render_template("portfolio/_items.html", **context)
-    return render_template("portfolio/index.html", accept=ACCEPT, **context)
+    return fragment_or_page("portfolio/_items.html", "portfolio/index.html", target="items", accept=ACCEPT,
+                            upload_form=UploadForm(formdata=None), **_grid(owner))
 
 
 @bp.get("/")
@@ -73,7 +72,7 @@ def students():
 @role_required(Role.STUDENT)
 def upload():
     """One or more files; each becomes an item. The upload script sends one file per request."""
-    files = [f for f in request.files.getlist("files") if f and f.filename]
+    files = [f for f in UploadForm().files.data or [] if f and f.filename]
     if not files:
         return _upload_answer([], ["Choose a file to add."], 400)
     added, errors, status = [], [], 201

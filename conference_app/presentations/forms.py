@@ -50,11 +50,6 @@ class CommentForm(FlaskForm):
                          description="The student sees this while editing. The audience never does.")
 
 
-class GoalForm(FlaskForm):
-    text = StringField("New goal", validators=[DataRequired(), Length(max=500)],
-                       description="For example: Speak up in class at least once a day")
-
-
 class OrderForm(FlaskForm):
     """Either `ids` (the full order the client saw) or `slide` + `to` (one move)."""
 

@@ -1,38 +1,25 @@
 from datetime import timedelta
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlmodel import select
 
 from .. import db
+from ..answers import changed, fragment_or_page, refuse, retarget
 from ..auth.guards import role_required
 from ..extensions import htmx
-from ..models import (Goal, GoalStatus, ItemKind, PortfolioItem, Presentation, RehearsalComment, Role, Slide,
+from ..models import (ItemKind, PortfolioItem, Presentation, RehearsalComment, Role, Slide,
                       SlideKind, User, utcnow)
 from ..portfolio import items
 from . import bp, ordering
 from .access import can_comment, can_edit, can_list, editable_or_abort, presentation_or_404, slide_or_404
-from .forms import AddSlideForm, CommentForm, GoalForm, NewPresentationForm, OrderForm, SlideForm, TitleForm
-from .slides import (DEFAULT_TITLES, KIND_LABELS, STRUCTURE_KINDS, all_goals, comments_for, deck,
+from ..goals.forms import GoalForm
+from ..goals.goals import all_goals
+from .forms import AddSlideForm, CommentForm, NewPresentationForm, OrderForm, SlideForm, TitleForm
+from .slides import (DEFAULT_TITLES, KIND_LABELS, STRUCTURE_KINDS, comments_for, deck,
                      ordered_slides, pages_of, readiness, template_slides, total_seconds)
 
 DOUBLE_SUBMIT = timedelta(seconds=10)
-
-
-@bp.after_request
-def _errors_to_messages(response):
-    """htmx swaps 4xx answers (see presentations.js) into the page's message area unless a route chose."""
-    if htmx and response.status_code >= 400 and "HX-Retarget" not in response.headers:
-        response.headers["HX-Retarget"] = "#pres-messages"
-        response.headers["HX-Reswap"] = "innerHTML"
-    return response
-
-
-def _fail(status: int, message: str):
-    """A clear message and a 4xx: a fragment for htmx, the page with a flash otherwise."""
-    if htmx:
-        return render_template("presentations/_message.html", message=message), status
-    return render_template("errors/page.html", code=status, title="That did not work", text=message), status
 
 
 def _form_errors(form) -> str:
@@ -51,7 +38,8 @@ def _list_context(student: User) -> dict:
             counts[sl.presentation_id] = counts.get(sl.presentation_id, 0) + 1
             times[sl.presentation_id] = times.get(sl.presentation_id, 0) + (sl.duration_seconds or 0)
     return dict(student=student, presentations=presentations, counts=counts, times=times,
-                goals=all_goals(s, student.id), goal_form=GoalForm(), mine=student.id == current_user.id)
+                goals=all_goals(s, student.id), goal_form=GoalForm(formdata=None),
+                mine=student.id == current_user.id)
 
 
 @bp.get("/")
@@ -113,26 +101,19 @@ def _slides_context(pres: Presentation, **extra) -> dict:
     return context
 
 
-def _slides_answer(pres: Presentation, announce: str = "", focus: str = "", status: int = 200):
+def _slides_answer(pres: Presentation, announce: str = "", focus: str = ""):
     """The re-rendered slide list (the server's truth) for htmx; the editor page otherwise."""
-    if htmx:
-        return render_template("presentations/_slides.html",
-                               **_slides_context(pres, announce=announce, focus=focus, oob=True)), status
-    if announce:
-        flash(announce, "success")
-    return redirect(url_for("presentations.editor", presentation_id=pres.id), code=303)
+    return changed("presentations/_slides.html", url_for("presentations.editor", presentation_id=pres.id),
+                   announce, **(_slides_context(pres, announce=announce, focus=focus, oob=True) if htmx else {}))
 
 
 def _gone(pres: Presentation):
     """The slide was removed meanwhile (another tab): say so, and show the current list."""
     message = "That slide was removed meanwhile, perhaps in another tab. This is the current order."
     if htmx:
-        response = make_response(render_template(
-            "presentations/_slides.html", **_slides_context(pres, announce=message, oob=True)), 404)
-        response.headers["HX-Retarget"] = "#slides-box"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
-    return _fail(404, message)
+        return retarget(render_template("presentations/_slides.html",
+                                        **_slides_context(pres, announce=message, oob=True)), 404, "#slides-box")
+    return refuse(404, message)
 
 
 @bp.get("/<int:presentation_id>")
@@ -152,14 +133,12 @@ def rename(presentation_id: int):
     pres = editable_or_abort(presentation_id, current_user)
     form = TitleForm()
     if not form.validate_on_submit():
-        return _fail(422, _form_errors(form))
+        return refuse(422, _form_errors(form))
     pres.title = form.title.data.strip()
     pres.updated_at = utcnow()
     db.session().commit()
-    if htmx:
-        return render_template("presentations/_message.html", message="Saved the name.", ok=True)
-    flash("Saved the name.", "success")
-    return redirect(url_for("presentations.editor", presentation_id=pres.id), code=303)
+    return changed("presentations/_message.html", url_for("presentations.editor", presentation_id=pres.id),
+                   "Saved the name.", message="Saved the name.", ok=True)
 
 
 @bp.post("/<int:presentation_id>/delete")
@@ -188,10 +167,9 @@ def picker(presentation_id: int):
     used = {(sl.item_id, sl.page) for sl in ordered_slides(s, pres.id) if sl.item_id}
     context = dict(pres=pres, items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
                    pages=pages_of(s, [i.id for i in rows if i.kind == ItemKind.DOCUMENT]), used=used,
-                   kind=kind, tag=tag, all_tags=items.all_tags(s, pres.owner_id), kind_labels=items.KIND_LABELS, used_items={i for i, _ in used})
-    if htmx:
-        return render_template("presentations/_picker.html", **context)
-    return render_template("presentations/picker.html", **context)
+                   kind=kind, tag=tag, all_tags=items.all_tags(s, pres.owner_id), kind_labels=items.KIND_LABELS,
+                   used_items={i for i, _ in used}, add_form=AddSlideForm(formdata=None))
+    return fragment_or_page("presentations/_picker.html", "presentations/picker.html", **context)
 
 
 @bp.post("/<int:presentation_id>/slides")
@@ -201,28 +179,28 @@ def add_slide(presentation_id: int):
     s = db.session()
     form = AddSlideForm()
     if not form.validate_on_submit():
-        return _fail(400, "Choose what kind of slide to add.")
+        return refuse(400, "Choose what kind of slide to add.")
     kind = form.kind.data
     if kind in STRUCTURE_KINDS:
         slide = Slide(presentation_id=pres.id, kind=kind, title=DEFAULT_TITLES[kind])
     elif kind == SlideKind.ITEM:
         item = s.get(PortfolioItem, form.item_id.data) if form.item_id.data else None
         if item is None or item.owner_id != pres.owner_id:
-            return _fail(404, "That work is not in your portfolio.")
+            return refuse(404, "That work is not in your portfolio.")
         page = form.page.data
         if item.kind == ItemKind.DOCUMENT and page is not None:
             if page not in pages_of(s, [item.id])[item.id]:
-                return _fail(400, f"“{item.title}” has no page {page}.")
+                return refuse(400, f"“{item.title}” has no page {page}.")
         elif page is not None:
-            return _fail(400, f"“{item.title}” has no pages to choose from.")
+            return refuse(400, f"“{item.title}” has no pages to choose from.")
         slide = Slide(presentation_id=pres.id, kind=kind, item_id=item.id, page=page)
     else:
-        return _fail(400, "There is no such kind of slide.")
+        return refuse(400, "There is no such kind of slide.")
     try:  # the same work twice is a double submit (or another tab): checked under the presentation's lock
         ordering.append(s, pres.id, [slide], refuse=lambda slides: slide.item_id is not None and any(
             sl.item_id == slide.item_id and sl.page == slide.page for sl in slides))
     except ordering.Conflict:
-        return _fail(409, f"“{item.title}”{f' page {page}' if page else ''} is already in this presentation.")
+        return refuse(409, f"“{item.title}”{f' page {page}' if page else ''} is already in this presentation.")
     label = slide.title or item.title + (f", page {slide.page}" if slide.page else "")
     return _slides_answer(pres, announce=f"Added “{label}” at the end.", focus=f"slide-{slide.id}-summary")
 
@@ -236,12 +214,7 @@ def edit_slide(presentation_id: int, slide_id: int):
     form = SlideForm(prefix=f"slide-{slide.id}")
     if not form.validate_on_submit():
         message = _form_errors(form) or "Those changes could not be saved."
-        if htmx:
-            response = make_response(render_template("presentations/_message.html", message=message), 422)
-            response.headers["HX-Retarget"] = f"#slide-{slide.id}-status"
-            response.headers["HX-Reswap"] = "innerHTML"
-            return response
-        return _fail(422, message)
+        return refuse(422, message, target=f"#slide-{slide.id}-status")
     s = db.session()
     for name in ("title", "body", "prompt", "talking_points"):  # fields not sent are left as they are
         if getattr(form, name).name in request.form:
@@ -250,12 +223,11 @@ def edit_slide(presentation_id: int, slide_id: int):
         slide.duration_seconds = form.duration()
     pres.updated_at = utcnow()
     s.commit()
-    if htmx:
-        views = deck(s, pres)
-        view = next(v for v in views if v.slide.id == slide.id)
-        return render_template("presentations/_saved.html", view=view, total=total_seconds([v.slide for v in views]))
-    flash("Saved the slide.", "success")
-    return redirect(url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}", code=303)
+    views = deck(s, pres)
+    return changed("presentations/_saved.html",
+                   url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}",
+                   "Saved the slide.", view=next(v for v in views if v.slide.id == slide.id),
+                   total=total_seconds([v.slide for v in views]))
 
 
 def _ids(raw: list[str]) -> list[int] | None:
@@ -279,7 +251,7 @@ def order(presentation_id: int):
     s = db.session()
     ids = _ids(request.form.getlist("ids"))
     if ids is None:
-        return _fail(400, "The new order could not be read. Reload the page and try again.")
+        return refuse(400, "The new order could not be read. Reload the page and try again.")
     if ids:
         ordering.reorder(s, pres.id, ids)
         return _slides_answer(pres, announce="Saved the new order.")
@@ -290,7 +262,7 @@ def order(presentation_id: int):
         if slide not in slides:
             return _gone(pres)
         return _slides_answer(pres, announce=f"Moved to position {slides.index(slide) + 1} of {len(slides)}.")
-    return _fail(400, "Say which slide to move and where, or send the whole order.")
+    return refuse(400, "Say which slide to move and where, or send the whole order.")
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>/move")
@@ -301,7 +273,7 @@ def move(presentation_id: int, slide_id: int):
     slide = slide_or_404(pres, slide_id)
     direction = request.form.get("direction", "")
     if direction not in ("up", "down"):
-        return _fail(400, "Move a slide up or down.")
+        return refuse(400, "Move a slide up or down.")
     slides = ordering.move_by(db.session(), pres.id, slide.id, -1 if direction == "up" else 1)
     if slide not in slides:
         return _gone(pres)
@@ -333,7 +305,7 @@ def comment(presentation_id: int, slide_id: int):
     slide = slide_or_404(pres, slide_id)
     form = CommentForm()
     if not form.validate_on_submit():
-        return _fail(422, _form_errors(form))
+        return refuse(422, _form_errors(form))
     s = db.session()
     body = form.body.data.strip()
     duplicate = s.exec(select(RehearsalComment).where(
@@ -363,12 +335,10 @@ def delete_comment(presentation_id: int, slide_id: int, comment_id: int):
 
 
 def _comments_answer(pres, slide, done: str):
-    if htmx:
-        return render_template("presentations/_comments.html", slide=slide, pres=pres,
-                               comments=comments_for(db.session(), [slide.id])[slide.id], can_comment=True,
-                               comment_form=CommentForm(formdata=None))
-    flash(done, "success")
-    return redirect(url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}", code=303)
+    return changed("presentations/_comments.html",
+                   url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}", done,
+                   slide=slide, pres=pres, comments=comments_for(db.session(), [slide.id])[slide.id],
+                   can_comment=True, comment_form=CommentForm(formdata=None))
 
 
 # ---- preview and readiness ---------------------------------------------------------------------------
@@ -387,58 +357,5 @@ def preview(presentation_id: int):
 def readiness_check(presentation_id: int):
     pres = presentation_or_404(presentation_id, current_user)
     problems = readiness(db.session(), pres)
-    template = "presentations/_readiness.html" if htmx else "presentations/readiness.html"
-    return render_template(template, pres=pres, problems=problems, can_edit=can_edit(current_user, pres))
-
-
-# ---- goals (so that a goals slide has something to show) --------------------------------------------
-
-def _goals_answer(message: str = ""):
-    s = db.session()
-    if htmx:
-        return render_template("presentations/_goals.html", goals=all_goals(s, current_user.id),
-                               goal_form=GoalForm(formdata=None), mine=True, message=message)
-    if message:
-        flash(message, "success")
-    return redirect(url_for("presentations.mine") + "#goals", code=303)
-
-
-def _goal_or_404(goal_id: int) -> Goal:
-    goal = db.session().get(Goal, goal_id)
-    if goal is None or goal.student_id != current_user.id:
-        abort(404)
-    return goal
-
-
-@bp.post("/goals")
-@role_required(Role.STUDENT)
-def add_goal():
-    form = GoalForm()
-    if not form.validate_on_submit():
-        return _fail(422, _form_errors(form))
-    s = db.session()
-    text = form.text.data.strip()
-    if not s.exec(select(Goal).where(Goal.student_id == current_user.id, Goal.text == text,
-                                     Goal.status == GoalStatus.OPEN)).first():
-        s.add(Goal(student_id=current_user.id, text=text))
-        s.commit()
-    return _goals_answer("Goal added.")
-
-
-@bp.post("/goals/<int:goal_id>/toggle")
-@role_required(Role.STUDENT)
-def toggle_goal(goal_id: int):
-    goal = _goal_or_404(goal_id)
-    goal.status = GoalStatus.OPEN if goal.status == GoalStatus.DONE else GoalStatus.DONE
-    db.session().commit()
-    return _goals_answer("Well done!" if goal.status == GoalStatus.DONE else "Goal is open again.")
-
-
-@bp.post("/goals/<int:goal_id>/delete")
-@role_required(Role.STUDENT)
-def delete_goal(goal_id: int):
-    goal = _goal_or_404(goal_id)
-    s = db.session()
-    s.delete(goal)
-    s.commit()
-    return _goals_answer("Goal removed.")
+    return fragment_or_page("presentations/_readiness.html", "presentations/readiness.html", pres=pres,
+                            problems=problems, can_edit=can_edit(current_user, pres))

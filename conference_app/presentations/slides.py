@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from flask import url_for
 from sqlmodel import Session, select
 
-from ..models import (Goal, GoalStatus, ItemKind, MediaFile, PortfolioItem, Presentation, RehearsalComment,
+from ..goals.goals import all_goals
+from ..models import (Goal, ItemKind, MediaFile, PortfolioItem, Presentation, RehearsalComment,
                       Slide, SlideKind, User, Visibility)
 
 STRUCTURE_KINDS = [SlideKind.TITLE, SlideKind.AGENDA, SlideKind.SECTION, SlideKind.GOALS, SlideKind.QUESTIONS]
@@ -158,16 +159,6 @@ def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = No
     for current, following in zip(views, views[1:]):
         current.next_title = following.title
     return views
-
-
-def open_goals(s: Session, student_id: int) -> list[Goal]:
-    return list(s.exec(select(Goal).where(Goal.student_id == student_id, Goal.status == GoalStatus.OPEN)
-                       .order_by(Goal.created_at, Goal.id)))
-
-
-def all_goals(s: Session, student_id: int) -> list[Goal]:
-    return list(s.exec(select(Goal).where(Goal.student_id == student_id)
-                       .order_by(Goal.status.desc(), Goal.created_at, Goal.id)))
 
 
 def comments_for(s: Session, slide_ids: list[int]) -> dict[int, list[tuple[RehearsalComment, str]]]:

@@ -1,13 +1,20 @@
 """The conference record: what a conference leaves in the student's portfolio, its page, print and download."""
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, render_template
 
 bp = Blueprint("records", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from .. import db
-    from . import record, routes  # noqa: F401
+    """Besides its own pages (extension points): the records in a student's portfolio, the feedback on an
+    item's page, and the link to the record where a conference ends."""
+    from .. import db, extend
+    from ..feedback import service
+    from . import record, routes  # noqa: F401  (registers the views on bp)
 
-    # the records in a student's portfolio timeline (portfolio/index.html)
-    app.add_template_global(lambda student_id: record.ended_for(db.session(), student_id), "conference_records")
+    extend.add(app, "portfolio.timeline", lambda owner: render_template(
+        "records/_conferences.html", records=record.ended_for(db.session(), owner.id)))
+    extend.add(app, "portfolio.item", lambda item: render_template(
+        "records/_item_feedback.html", item_feedback=service.for_item(db.session(), item.id)))
+    extend.add(app, "live.ended", lambda conference: render_template("records/_record_link.html",
+                                                                     conference=conference))
     app.register_blueprint(bp)

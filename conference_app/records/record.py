@@ -1,7 +1,6 @@
 """Gathering a conference record in a fixed number of queries; the page, print view and download
 all render `records/_record.html` from this."""
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
@@ -10,12 +9,7 @@ from ..live import conferences
 from ..models import (Action, Conference, ConferenceNote, ConferenceReflection, ConferenceState, FamilyForm,
                       Participant, Presentation, SlideVisit, User, utcnow)
 from ..presentations.slides import SlideView
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+from ..text import clean_text
 
 
 @dataclass
@@ -46,7 +40,7 @@ class Record:
         c = self.conference
         if not c.started_at:
             return 0
-        return int((_aware(c.ended_at or utcnow()) - _aware(c.started_at)).total_seconds())
+        return int(((c.ended_at or utcnow()) - c.started_at).total_seconds())
 
     @property
     def feedback_count(self) -> int:
@@ -55,18 +49,18 @@ class Record:
 
 def build(s: Session, conference: Conference, with_notes: bool = True) -> Record:
     views = conferences.views_of(s, conference)
-    end = _aware(conference.ended_at) or utcnow()
+    end = conference.ended_at or utcnow()
     spent: dict[int, int] = {}
     for visit in s.exec(select(SlideVisit).where(SlideVisit.conference_id == conference.id)):
-        until = _aware(visit.ended_at) or end
-        spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - _aware(visit.started_at))
+        until = visit.ended_at or end
+        spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - visit.started_at)
                                                                           .total_seconds()))
     slides = {p: SlideRecord(views[p], seconds) for p, seconds in sorted(spent.items()) if 0 <= p < len(views)}
     for e in reversed(service.for_moderators(s, conference, views)):  # oldest first within a slide
         if e.fb.position in slides:
             slides[e.fb.position].feedback.append(e)
     attendees = list(s.exec(select(Participant).where(Participant.conference_id == conference.id,
-                                                      Participant.removed == False)  # noqa: E712
+                                                      Participant.removed.is_(False))
                             .order_by(Participant.joined_at, Participant.id)))
     notes = []
     if with_notes:
@@ -91,7 +85,7 @@ def ended_for(s: Session, student_id: int) -> list[Conference]:
 
 
 def save_reflection(s: Session, conference: Conference, body: str) -> ConferenceReflection:
-    body = service.clean_text(body, 5000, "reflection", required=False)
+    body = clean_text(body, 5000, "reflection", required=False)
     reflection = s.exec(select(ConferenceReflection)
                         .where(ConferenceReflection.conference_id == conference.id)).first()
     if reflection is None:

@@ -2,17 +2,18 @@ import base64
 import re
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import clock, db
-from ..extensions import htmx
-from ..feedback.service import OWNER_LABELS, FeedbackError
+from ..answers import refuse, saved_answer
+from ..feedback.service import OWNER_LABELS
 from ..models import ConferenceState
 from ..portfolio.access import can_view
 from ..portfolio.render import media_url
 from . import bp, record
 from .access import may_reflect, record_or_404
+from .forms import ReflectionForm
 
 
 def _phone_file(view):
@@ -44,8 +45,10 @@ def _inline_image(view) -> str | None:
 
 def _context(conference, image_src):
     s = db.session()
-    return dict(record=record.build(s, conference), conference=conference, image_src=image_src,
-                owner_labels=OWNER_LABELS, may_reflect=may_reflect(conference))
+    built = record.build(s, conference)
+    return dict(record=built, conference=conference, image_src=image_src, owner_labels=OWNER_LABELS,
+                may_reflect=may_reflect(conference),
+                reflection_form=ReflectionForm(formdata=None, body=built.reflection.body if built.reflection else ""))
 
 
 @bp.get("/conferences/<int:conference_id>/record", endpoint="record")
@@ -78,19 +81,12 @@ def download(conference_id: int):
 @bp.post("/conferences/<int:conference_id>/reflection")
 @login_required
 def reflect(conference_id: int):
-    """The student's own reflection on the conference, added to the record."""
-    s = db.session()
+    """The student's own reflection on the conference, added to the record (autosaved)."""
     conference = record_or_404(conference_id)
     if not may_reflect(conference):
-        return render_template("feedback/_error.html", message="Only the student writes this reflection."), 403
-    try:
-        saved = record.save_reflection(s, conference, request.form.get("body", ""))
-    except FeedbackError as e:
-        if htmx:
-            return render_template("feedback/_saved.html", error=str(e)), e.status
-        flash(str(e), "error")
-        return redirect(url_for("records.record", conference_id=conference.id) + "#reflection", code=303)
-    if htmx:
-        return render_template("feedback/_saved.html", saved_at=saved.updated_at)
-    flash("Your reflection is saved.", "success")
-    return redirect(url_for("records.record", conference_id=conference.id) + "#reflection", code=303)
+        return refuse(403, "Only the student writes this reflection.")
+    form, page = ReflectionForm(), url_for("records.record", conference_id=conference.id) + "#reflection"
+    if not form.validate_on_submit():
+        return saved_answer(page, form)
+    saved = record.save_reflection(db.session(), conference, form.body.data)
+    return saved_answer(page, saved_at=saved.updated_at)

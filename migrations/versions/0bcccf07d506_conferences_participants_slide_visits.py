@@ -4,17 +4,17 @@ Revision ID: 0bcccf07d506
 Revises: 39ea6097e04b
 Create Date: 2026-11-23 13:47:22.245952
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString)
+import sqlmodel
 from alembic import op
 
 
 revision: str = '0bcccf07d506'
-down_revision: Union[str, None] = '39ea6097e04b'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '39ea6097e04b'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

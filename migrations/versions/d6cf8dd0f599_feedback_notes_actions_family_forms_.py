@@ -4,17 +4,17 @@ Revision ID: d6cf8dd0f599
 Revises: 0bcccf07d506
 Create Date: 2026-11-23 14:03:04.372598
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString)
+import sqlmodel
 from alembic import op
 
 
 revision: str = 'd6cf8dd0f599'
-down_revision: Union[str, None] = '0bcccf07d506'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '0bcccf07d506'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,7 +4,7 @@ Revision ID: f1702e695879
 Revises: d6cf8dd0f599
 Create Date: 2026-12-01 20:27:57.801834
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoString)
@@ -12,9 +12,9 @@ from alembic import op
 
 
 revision: str = 'f1702e695879'
-down_revision: Union[str, None] = 'd6cf8dd0f599'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = 'd6cf8dd0f599'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -1,5 +1,6 @@
-/* Feedback: the phone's form (a key per message so retries store it once, the slide on screen),
-   live feeds for phones and moderators, autosaving forms, print. Uses live.js's socket when present. */
+/* Feedback: the phone's form (a key per message so retries store it once, the slide on screen) and the
+   live feeds for phones and moderators. Uses live.js's socket when present; pushed fragments go in
+   through htmx.swap, like htmx's own answers. */
 (function () {
   "use strict";
 
@@ -29,50 +30,10 @@
     if (shown && position) position.value = shown.dataset.position;
   }, true);
 
-  // Errors (4xx) that carry a message are swapped in like answers, where a form asks for it.
-  document.addEventListener("htmx:beforeSwap", function (e) {
-    var status = e.detail.xhr.status;
-    if (status >= 400 && status < 500 && e.detail.elt.closest("[data-swap-errors]")) {
-      e.detail.shouldSwap = true;
-      e.detail.isError = false;
-    }
-  });
-
   document.addEventListener("htmx:sendError", function (e) {
-    var form = e.detail.elt.closest("[data-feedback-form]");
-    if (form) {
-      var status = form.querySelector("[data-send-status]");
-      if (status) status.textContent = "Not sent: check your connection and tap Send again.";
-    }
-    var auto = e.detail.elt.closest("[data-autosave]");
-    if (auto) {
-      setStatus(auto, "Not saved yet: no connection. Trying again…", "error");
-      setTimeout(function () { if (window.htmx) window.htmx.trigger(auto, "change"); }, 3000);
-    }
-  });
-
-  /* ---- autosave ---- */
-  function setStatus(form, text, state) {
-    var el = form.querySelector("[data-save-status]");
-    if (!el) return;
-    el.innerHTML = "";
-    var span = document.createElement("span");
-    span.className = "saved saved--" + state;
-    span.textContent = text;
-    el.appendChild(span);
-  }
-  document.addEventListener("input", function (e) {
-    var form = e.target.closest && e.target.closest("[data-autosave]");
-    if (form) setStatus(form, "Editing…", "pending");
-  });
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var form = e.detail.elt.closest && e.detail.elt.closest("[data-autosave]");
-    if (form) setStatus(form, "Saving…", "pending");
-  });
-
-  /* ---- print ---- */
-  document.addEventListener("click", function (e) {
-    if (e.target.closest("[data-print]")) window.print();
+    var form = e.detail.elt.closest && e.detail.elt.closest("[data-feedback-form]");
+    var status = form && form.querySelector("[data-send-status]");
+    if (status) status.textContent = "Not sent: check your connection and tap Send again.";
   });
 
   /* ---- live feeds ---- */
@@ -83,29 +44,26 @@
   var me = feed.dataset.me;
 
   function adopt(el) {
-    if (me && el.dataset && el.dataset.author === me) el.classList.add("fb--mine");
-    if (window.htmx) window.htmx.process(el);
+    if (el && me && el.dataset && el.dataset.author === me) el.classList.add("fb--mine");
   }
-  function place(html) {
-    var holder = document.createElement("ol");
-    holder.innerHTML = html.trim();
-    var el = holder.firstElementChild;
-    if (!el) return;
-    var old = document.getElementById(el.id);
-    if (old) old.replaceWith(el); else feed.prepend(el);
-    adopt(el);
+  function swap(target, html, style) { window.htmx.swap(target, html, { swapStyle: style }); }
+  function place(data) {
+    var id = "fb-" + data.id, old = document.getElementById(id);
+    if (old) swap(old, data.html, "outerHTML");
+    else swap(feed, data.html, "afterbegin");
+    adopt(document.getElementById(id));
   }
   function sync() { socket.emit("feedback_sync", {}); }
 
   socket.on("connect", sync);
   if (socket.connected) sync();
-  socket.on("feedback", function (data) { place(data.html); });
+  socket.on("feedback", place);
   socket.on("feedback_hidden", function (data) {
     var el = document.getElementById("fb-" + data.id);
     if (el) el.remove();
   });
   socket.on("feedback_list", function (data) {
-    feed.innerHTML = data.html;
+    swap(feed, data.html, "innerHTML");
     Array.prototype.forEach.call(feed.children, adopt);
     var title = document.querySelector("[data-feed-title]");
     if (title) title.textContent = data.show_all ? title.dataset.all : title.dataset.own;

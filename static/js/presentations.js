@@ -1,21 +1,7 @@
-/* Presentations: drag-and-drop order (SortableJS), focus after keyboard moves, the preview deck. */
+/* Presentations: drag-and-drop order (SortableJS; needs csrf.js), focus after keyboard moves, the preview
+   deck (needs slide-keys.js). */
 (function () {
   "use strict";
-
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
-
-  /* htmx 2 does not swap 4xx answers by default; ours carry a message (and HX-Retarget) worth showing. */
-  if (window.htmx) {
-    htmx.config.responseHandling = [
-      { code: "204", swap: false },
-      { code: "[23]..", swap: true },
-      { code: "4..", swap: true, error: true },
-      { code: "...", swap: false, error: true }
-    ];
-  }
 
   /* Drag and drop, mouse and touch: on drop, send the order the page shows; the answer is the server's truth. */
   function initSortable(root) {
@@ -41,7 +27,7 @@
           list.setAttribute("aria-busy", "true");
           htmx.ajax("POST", list.dataset.orderUrl, {
             source: list, target: "#slides-box", swap: "outerHTML",
-            values: { ids: ids.join(",") }, headers: { "X-CSRFToken": csrfToken() }
+            values: { ids: ids.join(",") }, headers: { "X-CSRFToken": window.csrfToken() }
           });
         }
       });
@@ -85,19 +71,11 @@
       history.replaceState(null, "", "#s" + (i + 1));
     }
 
-    document.addEventListener("keydown", function (e) {
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      var tag = (e.target.tagName || "").toLowerCase();
-      if (tag === "input" || tag === "textarea" || tag === "select" || tag === "video" || tag === "audio") return;
-      var key = e.key, next = null;
-      if (key === "ArrowRight" || key === "ArrowDown" || key === "PageDown" || key === " " || key === "Spacebar") next = current + 1;
-      else if (key === "ArrowLeft" || key === "ArrowUp" || key === "PageUp") next = current - 1;
-      else if (key === "Home") next = 0;
-      else if (key === "End") next = slides.length - 1;
-      else if (key === "f" || key === "F") { toggleFull(); e.preventDefault(); return; }
-      if (next === null) return;
-      e.preventDefault();
-      show(next, true);
+    window.slideKeys({
+      step: function (delta) { show(current + delta, true); },
+      first: function () { show(0, true); },
+      last: function () { show(slides.length - 1, true); },
+      full: toggleFull
     });
     document.querySelector("[data-deck-next]").addEventListener("click", function () { show(current + 1, true); });
     document.querySelector("[data-deck-prev]").addEventListener("click", function () { show(current - 1, true); });

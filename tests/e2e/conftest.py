@@ -83,7 +83,8 @@ class Guard:
         page.on("requestfailed", self._request_failed)
 
         def only_our_host(route):
-            if urlparse(route.request.url).netloc in (self.host, "") or route.request.url.startswith(("data:", "blob:")):
+            url = route.request.url
+            if urlparse(url).netloc in (self.host, "") or url.startswith(("data:", "blob:")):
                 route.continue_()
             else:
                 self.add(f"request to another host: {route.request.url}")

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.live.conftest import build_school
 
 axe = Axe()
 
@@ -18,10 +17,8 @@ def violations(page) -> list[str]:
 
 
 @pytest.fixture
-def school(app, make):
-    school = build_school(app, make, live=False)
-    make.admin("admin")
-    return school
+def school(lobby_school):
+    return lobby_school
 
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])

@@ -2,7 +2,6 @@
 hides one and it vanishes from the phones, the conference ends and the record shows everything."""
 from types import SimpleNamespace
 
-from tests.live.conftest import build_school
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
@@ -25,7 +24,7 @@ def send(page, kind_label, text):
 
 
 def test_three_phones_presenter_coach_and_the_record(app, make, open_page, sign_in, screenshot):
-    school = build_school(app, make)
+    school = make.school()
     code, cid = school.conference.code, school.conference.id
 
     presenter = open_page("laptop")

@@ -8,7 +8,6 @@ import pytest
 
 from conference_app import db
 from conference_app.live import conferences
-from tests.live.conftest import build_school
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -54,8 +53,7 @@ def tab_through(page, limit=60) -> dict[str, dict]:
 
 
 @pytest.fixture
-def school(app, make):
-    school = build_school(app, make)
+def school(app, school):
     with app.app_context():  # on the third slide, so that "← Earlier" is a live control too
         conferences.goto(db.session(), school.conference.id, 2)
     return school

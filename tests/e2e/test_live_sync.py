@@ -3,12 +3,11 @@ import re
 
 import pytest
 
-from tests.live.conftest import build_school
 
 
 @pytest.fixture
-def school(app, make):
-    return build_school(app, make, live=False)
+def school(lobby_school):
+    return lobby_school
 
 
 def join(page, code, name, role="Family"):

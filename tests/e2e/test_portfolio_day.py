@@ -118,7 +118,8 @@ def test_a_whole_portfolio_day(make, open_page, sign_in, screenshot, live_server
     laptop.get_by_text("Choose work to add").click()
     for n in (1, 2):
         laptop.locator(".picker__items .pick button").nth(n - 1).click()
-        laptop.wait_for_function(f"() => document.querySelectorAll('#slides .slide-row').length === {template_slides + n}")
+        laptop.wait_for_function(
+            f"() => document.querySelectorAll('#slides .slide-row').length === {template_slides + n}")
     shot(laptop, "editor")
 
     # 4. The readiness check flags the work (only for the coach; no description); the student fixes each

@@ -68,7 +68,8 @@ def drag_with_touch(page, source, target):
     y1 = b["y"] + b["height"] * 0.75
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y0}]})
     for i in range(1, 21):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y0 + (y1 - y0) * i / 20}]})
+        cdp.send("Input.dispatchTouchEvent",
+                 {"type": "touchMove", "touchPoints": [{"x": x, "y": y0 + (y1 - y0) * i / 20}]})
         page.wait_for_timeout(15)
     page.wait_for_timeout(200)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
@@ -146,7 +147,7 @@ def test_pages_look_right(app, open_page, sign_in, student, deck, size, screensh
     sign_in(page, student)
     page.goto("/presentations/")
     page.fill("#goal-text", "Speak up in class")
-    with page.expect_response(lambda r: r.url.endswith("/presentations/goals")):
+    with page.expect_response(lambda r: r.url.endswith("/goals/")):
         page.click("text=Add goal")
     page.wait_for_selector("text=Speak up in class")
     screenshot(page, "presentations-list")
@@ -174,8 +175,12 @@ def test_preview_keyboard_steps_through_the_slides(app, open_page, sign_in, stud
     page = open_page("laptop")
     sign_in(page, student)
     page.goto(f"/presentations/{deck.id}/preview")
-    visible = lambda: page.locator(".deck__slide:not([hidden]) .slide__title").inner_text()  # noqa: E731
-    notes = lambda: page.locator(".deck__note:not([hidden])").inner_text()  # noqa: E731
+    def visible():
+        return page.locator(".deck__slide:not([hidden]) .slide__title").inner_text()
+
+    def notes():
+        return page.locator(".deck__note:not([hidden])").inner_text()
+
     assert visible() == "Slide A" and "Notes for A" in notes()
     page.keyboard.press("ArrowRight")
     assert visible() == "Slide B" and "Notes for B" in notes()

@@ -2,17 +2,10 @@
 import re
 import time
 
-import pytest
 from sqlmodel import select
 
 from conference_app import db
 from conference_app.models import Conference, SlideVisit
-from tests.live.conftest import build_school
-
-
-@pytest.fixture
-def school(app, make):
-    return build_school(app, make, live=True)
 
 
 def _stored(app, conference_id):

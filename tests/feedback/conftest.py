@@ -9,7 +9,7 @@ from conference_app import db
 from conference_app.feedback import service
 from conference_app.live import conferences
 from conference_app.models import Conference, Participant, Presentation, Slide, SlideKind
-from tests.live.conftest import School, build_school
+from tests.conftest import VIEWERS, School
 
 HX = {"HX-Request": "true"}
 XSS = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
@@ -71,13 +71,10 @@ def other_conference(app, make, owner) -> Conference:
 
 
 @pytest.fixture
-def cast(app, make, login_as) -> Cast:
-    school = build_school(app, make)
-    admin = make.admin("admin")
+def cast(app, make, school) -> Cast:
+    """The cast (tests/conftest.py) and two audience members: one of this conference, one of another."""
     other = other_conference(app, make, school.other_student)
-    people = dict(owner=school.student, coach=school.coach, other_student=school.other_student,
-                  other_coach=school.other_coach, admin=admin, anonymous=None)
-    clients = {who: (lambda u=u: login_as(u)) for who, u in people.items()}
+    clients = {who: (lambda who=who: school.people.client(who)) for who in VIEWERS}
     clients["participant"] = lambda: join(app, school.conference.code, "Mum")
     clients["other_participant"] = lambda: join(app, other.code, "Stranger")
     return Cast(school, other, clients)

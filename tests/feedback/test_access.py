@@ -3,10 +3,10 @@ import pytest
 
 from conference_app import db
 from conference_app.models import Conference
+from tests.conftest import VIEWERS as CAST
 from tests.feedback.conftest import end, join, participant_id, send, service
 
-VIEWERS = ["owner", "coach", "other_student", "other_coach", "admin", "anonymous", "participant",
-           "other_participant"]
+VIEWERS = [*CAST, "participant", "other_participant"]
 LOGIN = 302  # to the sign-in page
 PRESENTER = {"owner": 303, "coach": 303, "anonymous": LOGIN, "participant": LOGIN, "other_participant": LOGIN,
              "*": 404}

@@ -3,13 +3,13 @@ import threading
 import time
 
 import pytest
+import socketio
 from sqlmodel import select
 
 from conference_app import db
 from conference_app.models import Feedback
 from tests.feedback.conftest import XSS
 from tests.live.clients import Phone, joined, signed_in
-from tests.live.conftest import app_config, phones, school  # noqa: F401  (the live tests' fixtures)
 
 
 def connect(live_server, browser, school, phones, view="follower"):
@@ -149,5 +149,5 @@ def test_strangers_get_no_feed(live_server, school, phones):
     other = signed_in(live_server, "leo")
     assert other.htmx(f"/live/{school.conference.code}/feedback",
                       {"body": "x", "kind": "question", "client_key": "str-00000002"}).status_code == 404
-    with pytest.raises(Exception):
+    with pytest.raises(socketio.exceptions.ConnectionError):  # refused: not in this conference
         connect(live_server, other, school, phones)

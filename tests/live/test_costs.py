@@ -13,7 +13,7 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.live import conferences
 from conference_app.live.sockets import IndexedManager
-from conference_app.models import Conference, Presentation, Slide, SlideKind, SlideVisit
+from conference_app.models import Conference, SlideVisit
 from tests.live.clients import Phone, joined, signed_in
 
 
@@ -78,19 +78,9 @@ def test_a_burst_from_many_conferences_is_one_statement_on_postgresql(app, datab
     if not database_url.startswith("postgresql"):
         pytest.skip("the single-statement batch is PostgreSQL's")
     student = make.student("amara")
+    made = [make.conference(student, slides=3) for _ in range(20)]
     with app.app_context():
         s = db.session()
-        made = []
-        for n in range(20):
-            presentation = Presentation(owner_id=student.id, title=f"P{n}")
-            s.add(presentation)
-            s.flush()
-            s.add_all([Slide(presentation_id=presentation.id, position=i, kind=SlideKind.SECTION, title=f"S{i}")
-                       for i in range(3)])
-            s.commit()
-            conference = conferences.create(s, presentation)
-            conferences.go_live(s, conference)
-            made.append(conference)
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine(), "before_cursor_execute", listener)

@@ -11,7 +11,6 @@ import requests
 
 from conference_app import db
 from conference_app.live import conferences
-from conference_app.models import Presentation, Slide, SlideKind
 from tests.live.clients import Phone, joined, signed_in
 
 
@@ -22,21 +21,6 @@ def _presenter_and_phone(server, school, phones, username="amara", conference=No
     phones.extend([student, phone])
     phone.slide_at(0)
     return student, phone
-
-
-def _second_conference(app, school):
-    """Leo's conference, live, beside Amara's."""
-    with app.app_context():
-        s = db.session()
-        presentation = Presentation(owner_id=school.other_student.id, title="Leo's conference")
-        s.add(presentation)
-        s.flush()
-        s.add_all([Slide(presentation_id=presentation.id, position=i, kind=SlideKind.SECTION, title=f"LEO-{i}")
-                   for i in range(4)])
-        s.commit()
-        conference = conferences.create(s, presentation)
-        conferences.go_live(s, conference)
-        return conference
 
 
 def _status(phone, state, timeout=8):
@@ -75,13 +59,13 @@ def test_a_held_sqlite_write_lock_leaves_the_server_answering_and_the_presenter_
         assert conferences.shown_positions(db.session(), school.conference.id) == {0, 2}
 
 
-def test_a_held_postgresql_row_lock_holds_up_only_its_own_conference(app, database_url, live_server, school,
+def test_a_held_postgresql_row_lock_holds_up_only_its_own_conference(app, make, database_url, live_server, school,
                                                                     phones):
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's row locks")
     import psycopg
 
-    other = _second_conference(app, school)
+    other = make.conference(school.other_student, title="LEO-")  # Leo's conference, beside Amara's
     amara, mum = _presenter_and_phone(live_server, school, phones)
     leo, leo_dad = _presenter_and_phone(live_server, school, phones, "leo", conference=other)
     holder = psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://"))

@@ -39,7 +39,7 @@ def test_join_and_slides_follow_the_presenter(app, live_server, school, phones):
         assert answer["ok"] and answer["position"] == position
         seqs.append(answer["seq"])
         for phone in (mum, dad):
-            assert phone.wait_for("slide", lambda d: d["seq"] == answer["seq"])["position"] == position
+            assert phone.wait_for("slide", lambda d, seq=answer["seq"]: d["seq"] == seq)["position"] == position
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     assert stored_position(app, school.conference.id) == 2
     arrived = [d["seq"] for name, d in mum.events if name == "slide"]

@@ -5,24 +5,15 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.live import conferences
 from conference_app.models import Conference, Participant, Presentation, Slide, SlideKind, SlideVisit
-from tests.live.conftest import build_school
 
-VIEWERS = ["owner", "coach", "other_student", "other_coach", "admin", "anonymous"]
-
-
-@pytest.fixture
-def app_config(app_config):  # these tests need no live server
-    return app_config
+from tests.conftest import VIEWERS
 
 
 @pytest.fixture
-def cast(app, make, login_as):
-    school = build_school(app, make)
-    people = dict(owner=school.student, coach=school.coach, other_student=school.other_student,
-                  other_coach=school.other_coach, admin=make.admin("admin"), anonymous=None)
+def cast(app, school):
     with app.app_context():
         p = conferences.join(db.session(), db.session().get(Conference, school.conference.id), "Mum", "family")
-    return dict(school=school, participant=p, client=lambda who: login_as(people[who]))
+    return dict(school=school, participant=p, client=school.people.client)
 
 
 PRESENTER_ONLY = {"owner": 200, "coach": 200, "anonymous": 302, "*": 404}
@@ -146,7 +137,7 @@ def test_a_presentation_that_is_not_ready_cannot_start(app, make, login_as):
 
 
 def test_starting_twice_reuses_the_open_conference(app, make, login_as):
-    school = build_school(app, make, live=False)
+    school = make.school(live=False)
     owner = login_as(school.student)
     first = owner.post(f"/presentations/{school.presentation.id}/conference")
     second = owner.post(f"/presentations/{school.presentation.id}/conference")
@@ -156,7 +147,7 @@ def test_starting_twice_reuses_the_open_conference(app, make, login_as):
 def test_a_batch_of_slide_changes_numbers_and_logs_each_one_in_order(app, make):
     """What the slide writer stores when many presenters press at once: every change its own seq, the
     visit log closed and opened in order, even for one conference twice in a batch."""
-    live = build_school(app, make)
+    live = make.school()
     with app.app_context():
         s = db.session()
         other = Presentation(owner_id=live.other_student.id, title="Not started")
@@ -177,3 +168,14 @@ def test_a_batch_of_slide_changes_numbers_and_logs_each_one_in_order(app, make):
         assert conferences.shown_positions(s, a.id) == {0, 2, 4}
         assert s.exec(select(Conference.position).where(Conference.id == a.id)).one() == 4
         assert not conferences.shown_positions(s, b.id)
+
+
+def test_a_plain_post_goes_back_only_to_a_page_of_this_site(cast):
+    """The Referer decides where a form without JavaScript returns, but only when it is one of our pages."""
+    c, cid = cast["client"]("owner"), cast["school"].conference.id
+    for sent_from, back in [("https://evil.example/steal", f"/conferences/{cid}"),
+                            ("//evil.example/x", f"/conferences/{cid}"),
+                            (f"http://localhost/conferences/{cid}/present?x=1", f"/conferences/{cid}/present?x=1"),
+                            ("", f"/conferences/{cid}")]:
+        r = c.post(f"/conferences/{cid}/lock", data={"locked": "0"}, headers={"Referer": sent_from})
+        assert r.status_code == 303 and r.headers["Location"] == back, (sent_from, r.headers["Location"])

@@ -50,7 +50,7 @@ def test_a_slide_change_on_one_process_reaches_phones_on_another(two_servers, sc
     for position in (1, 2, 3):
         answer = student.goto(position)
         assert answer["ok"]
-        assert mum.wait_for("slide", lambda d: d["seq"] == answer["seq"])["position"] == position
+        assert mum.wait_for("slide", lambda d, seq=answer["seq"]: d["seq"] == seq)["position"] == position
     # and B's presenter room hears who joined on A
     watcher = Phone(b, signed_in(b, "amara"), school.conference.id, view="presenter")
     phones.append(watcher)

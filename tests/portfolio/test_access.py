@@ -5,23 +5,17 @@ The cast: student A (owner), student B, A's coach, another coach, an admin, anon
 import pytest
 
 from conference_app.models import Visibility
-
-VIEWERS = ["owner", "other_student", "coach", "other_coach", "admin", "anonymous"]
+from tests.conftest import VIEWERS
 
 
 @pytest.fixture
-def cast(make, login_as):
-    coach, other_coach = make.coach("coach"), make.coach("othercoach")
-    owner = make.student("owner", coaches=[coach])
-    other_student = make.student("otherstudent", coaches=[other_coach])
-    admin = make.admin("admin")
-    people = dict(owner=owner, other_student=other_student, coach=coach, other_coach=other_coach,
-                  admin=admin, anonymous=None)
+def cast(make, people):
+    owner = people.owner
     shared = make.image_item(owner, title="Shared", visibility=Visibility.COACH)
     private = make.image_item(owner, title="Secret", visibility=Visibility.PRIVATE)
     flagged = make.item(owner, title="Group", visibility=Visibility.SHAREABLE, shows_children=True)
     return dict(people=people, shared=shared, private=private, flagged=flagged,
-                client=lambda who: login_as(people[who]))
+                client=people.client)
 
 
 def media_id(app, item, variant="thumb"):
@@ -91,5 +85,5 @@ def test_coach_sees_non_private_items_only(cast):
 
 def test_coach_student_list_shows_only_own_students(cast):
     page = cast["client"]("coach").get("/portfolio/students").text
-    assert "Owner" in page and "Otherstudent" not in page
+    assert "Amara" in page and "Leo" not in page
     assert "1 to approve" in page

@@ -45,13 +45,8 @@ def decks(app):
 
 
 @pytest.fixture
-def cast(make, login_as, decks):
-    coach, other_coach = make.coach("coach"), make.coach("othercoach")
-    owner = make.student("owner", coaches=[coach])
-    other_student = make.student("otherstudent", coaches=[other_coach])
-    admin = make.admin("admin")
-    people = dict(owner=owner, other_student=other_student, coach=coach, other_coach=other_coach,
-                  admin=admin, anonymous=None)
-    item = make.image_item(owner, title="Painting", visibility=Visibility.SHAREABLE, alt_text="A painting")
-    pres = decks.make(owner, items=[item])
-    return dict(people=people, pres=pres, item=item, client=lambda who: login_as(people[who]))
+def cast(make, people, decks):
+    """The cast (tests/conftest.py), the owner's painting and a presentation with it."""
+    item = make.image_item(people.owner, title="Painting", visibility=Visibility.SHAREABLE, alt_text="A painting")
+    pres = decks.make(people.owner, items=[item])
+    return dict(people=people, pres=pres, item=item, client=people.client)

@@ -10,8 +10,8 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.auth.accounts import set_coaches
 from conference_app.models import Goal, RehearsalComment, Slide
+from tests.conftest import VIEWERS
 
-VIEWERS = ["owner", "other_student", "coach", "other_coach", "admin", "anonymous"]
 VIEW = {"owner": 200, "coach": 200, "anonymous": 302, "*": 404}
 EDIT_HTMX = {"owner": 200, "coach": 403, "anonymous": 302, "*": 404}
 EDIT_FORM = {"owner": 303, "coach": 403, "anonymous": 302, "*": 404}
@@ -37,7 +37,7 @@ ROUTES = [
     ("POST", "/presentations/{pres}/slides/{slide}/comments", {"body": "Slow down here"}, True,
      {"coach": 200, "owner": 403, "anonymous": 302, "*": 404}),
     ("POST", "/presentations/{pres}/delete", {}, False, EDIT_FORM),
-    ("POST", "/presentations/goals", {"text": "Read more"}, True, STUDENTS_ONLY),
+    ("POST", "/goals/", {"text": "Read more"}, True, STUDENTS_ONLY),
 ]
 
 
@@ -66,14 +66,14 @@ def test_who_may(app, cast, decks, who, method, url, data, hx, table):
 
 def test_goal_routes_are_the_owners_only(app, cast, login_as):
     owner = cast["people"]["owner"]
-    cast["client"]("owner").post("/presentations/goals", data={"text": "Learn my times tables"})
+    cast["client"]("owner").post("/goals/", data={"text": "Learn my times tables"})
     with app.app_context():
         goal = db.session().exec(select(Goal)).one()
     for who, status in [("other_student", 404), ("coach", 403), ("other_coach", 403), ("admin", 403),
                         ("anonymous", 302)]:
         for action in ("toggle", "delete"):
-            assert cast["client"](who).post(f"/presentations/goals/{goal.id}/{action}").status_code == status, who
-    assert cast["client"]("owner").post(f"/presentations/goals/{goal.id}/toggle").status_code == 303
+            assert cast["client"](who).post(f"/goals/{goal.id}/{action}").status_code == status, who
+    assert cast["client"]("owner").post(f"/goals/{goal.id}/toggle").status_code == 303
     with app.app_context():
         assert db.session().get(Goal, goal.id).status == "done"
         assert db.session().get(Goal, goal.id).student_id == owner.id

@@ -149,10 +149,11 @@ def test_concurrent_edits_from_two_tabs_end_in_one_consistent_order(app, cast, d
                                     data={"direction": rnd.choice(["up", "down"])}, headers=HX)
                 elif op < .6:
                     rnd.shuffle(ids)
-                    r = client.post(f"/presentations/{pres.id}/order", data={"ids": ",".join(map(str, ids))}, headers=HX)
-                elif op < .75:
-                    r = client.post(f"/presentations/{pres.id}/order", data={"slide": sid, "to": rnd.randrange(len(ids))},
+                    r = client.post(f"/presentations/{pres.id}/order", data={"ids": ",".join(map(str, ids))},
                                     headers=HX)
+                elif op < .75:
+                    r = client.post(f"/presentations/{pres.id}/order",
+                                    data={"slide": sid, "to": rnd.randrange(len(ids))}, headers=HX)
                 elif op < .88:
                     r = client.post(f"/presentations/{pres.id}/slides/{sid}/delete", headers=HX)
                 else:

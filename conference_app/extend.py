@@ -1,0 +1,74 @@
+"""Named extension points: how a feature adds to another's pages and steps without the other naming it.
+
+A lower feature names a point in its template (`{{ extension("live.follower", ...) }}`, and
+`extension_scripts("live.follower")` for the scripts that go with it) or in its code (`first`, `allowed`);
+a higher feature registers what it adds there in its own `init_app` with `add`. Lower layers never import,
+include or link to higher ones; a point with nothing registered adds nothing.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+# Every point, where it is and what is given to what is registered there.
+POINTS = {
+    "media.allow": "may this (media file, item) be served to the current request? (any yes serves it)",
+    "live.follower": "the follower's phone page, under the slide: render(conference, participant)",
+    "live.presenter": "the presenter's page, beside the slide: render(conference)",
+    "live.before_thanks": "a participant about to see the thank-you page: hook(conference, participant) -> "
+                          "a response to send instead, or None",
+    "live.ended": "an ended conference (the presenter's ended page, the coach panel): render(conference)",
+    "portfolio.links": "the head of a student's portfolio page, for what else of theirs the viewer may open: "
+                       "render(owner)",
+    "portfolio.timeline": "the student's portfolio page, under the work: render(owner)",
+    "portfolio.item": "one item's page, under the work: render(item)",
+    "presentations.editor": "the head of the presentation editor, its actions: render(pres, can_edit)",
+}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    call: Callable[..., Any] | None
+    scripts: tuple[str, ...]
+
+
+def add(app: Flask, point: str, call: Callable[..., Any] | None = None, *, scripts: tuple[str, ...] = ()) -> None:
+    """Register `call` (and the static scripts it needs) at `point`; unknown points are a mistake."""
+    if point not in POINTS:
+        raise KeyError(f"No extension point {point!r}; the points are {', '.join(POINTS)}.")
+    app.extensions.setdefault("extension_points", {}).setdefault(point, []).append(Contribution(call, scripts))
+
+
+def contributions(point: str) -> list[Contribution]:
+    return current_app.extensions.get("extension_points", {}).get(point, [])
+
+
+def render(point: str, **context) -> Markup:
+    """What every feature adds to a page at this point, in the order they were registered."""
+    return Markup("").join(Markup(c.call(**context)) for c in contributions(point) if c.call)
+
+
+def scripts(point: str) -> list[str]:
+    """The static files (under static/) that what is added at this point needs, each once."""
+    return list(dict.fromkeys(f for c in contributions(point) for f in c.scripts))
+
+
+def first(point: str, *args) -> Any:
+    """The first answer that is not None (a hook that may take over a request), or None."""
+    for c in contributions(point):
+        answer = c.call(*args) if c.call else None
+        if answer is not None:
+            return answer
+    return None
+
+
+def allowed(point: str, *args) -> bool:
+    """Does any registered policy say yes?"""
+    return any(c.call(*args) for c in contributions(point) if c.call)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(render, "extension")
+    app.add_template_global(scripts, "extension_scripts")
