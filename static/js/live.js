@@ -146,12 +146,7 @@
 
   socket.on("participants", function (data) {
     var box = document.getElementById("participants");
-    if (!box) return;
-    var holder = document.createElement("div");
-    holder.innerHTML = data.html;
-    var fresh = holder.firstElementChild;
-    box.replaceWith(fresh);
-    if (window.htmx) window.htmx.process(fresh);
+    if (box) window.htmx.swap(box, data.html, { swapStyle: "outerHTML" });
   });
 
   function go(target) {
@@ -185,16 +180,9 @@
       var btn = e.target.closest("[data-goto]");
       if (btn) go(btn.dataset.goto === "next" ? position + 1 : position - 1);
     });
-    document.addEventListener("keydown", function (e) {
-      if (e.target.closest("input, textarea, select, [contenteditable]")) return;
-      // Space and Enter on a focused button or link do their own thing; clickers send PageUp/PageDown.
-      if ((e.key === " " || e.key === "Enter") && e.target.closest("button, a, summary")) return;
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      var next = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, " ": 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 }[e.key];
-      if (next) { e.preventDefault(); go(position + next); }
-      else if (e.key === "Home") { e.preventDefault(); go(0); }
-      else if (e.key === "End") { e.preventDefault(); go(total - 1); }
-    });
+    // the keys of every deck (slide-keys.js); clickers send PageUp/PageDown
+    window.slideKeys({ step: function (d) { go(position + d); }, first: function () { go(0); },
+                       last: function () { go(total - 1); } });
     var startX = null;
     stage.addEventListener("touchstart", function (e) { startX = e.touches[0].clientX; }, { passive: true });
     stage.addEventListener("touchend", function (e) {
