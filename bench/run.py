@@ -52,6 +52,8 @@ def parse_args(argv=None):
                    help="during_*: the app only, staggered slide changes under extra load, against the same "
                         "run's unloaded staggered p95; join_storm and mass_leave run last, together")
     p.add_argument("--storm-phones", type=int, default=1000, help="join_storm: new phones joining")
+    p.add_argument("--database-url", help="run the app on this database (e.g. postgresql+psycopg://postgres@"
+                                          "127.0.0.1:5432/bench; its public schema is dropped first), not SQLite")
     p.add_argument("--storm-window", type=float, default=10, help="join_storm: seconds over which they start")
     p.add_argument("--uploads", type=int, default=20, help="during_uploads: 12-MP photos uploaded at once")
     p.add_argument("--feedback-phones", type=int, default=300, help="during_feedback: phones sending at once")
@@ -179,6 +181,17 @@ def stop(proc):
             proc.wait(5)
 
 
+def fresh_database(url: str, tmp: Path) -> None:
+    """An empty database: the SQLite file removed, or PostgreSQL's public schema dropped and made again."""
+    if url.startswith("sqlite"):
+        for f in tmp.glob("bench.db*"):
+            f.unlink()
+        return
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    subprocess.run(["psql", dsn, "-q", "-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
+                   timeout=60, capture_output=True)
+
+
 def upload_files(tmp: Path, photos: int) -> list[str]:
     """`photos` different 12-megapixel JPEGs, as a phone takes them, and a PDF with a 595 x 100,000 pt page."""
     import pypdfium2 as pdfium
@@ -209,10 +222,9 @@ def run_target(target, a, tmp):
     if target == "app":
         # The app's settings for the run: its own database and media; limits sized for 1,250 joins
         # from one address in a few seconds (a real school spreads them over many phones).
-        database = tmp / "bench.db"
-        for f in tmp.glob("bench.db*"):  # a fresh database for every run (--repeat)
-            f.unlink()
-        os.environ.update(DATABASE_URL=f"sqlite:///{database}", MEDIA_ROOT=str(tmp / "media"),
+        database_url = a.database_url or f"sqlite:///{tmp / 'bench.db'}"
+        fresh_database(database_url, tmp)  # a fresh database for every run (--repeat)
+        os.environ.update(DATABASE_URL=database_url, MEDIA_ROOT=str(tmp / "media"),
                           SECRET_KEY="bench", JOIN_RATE_LIMIT="100000 per minute",
                           LOGIN_RATE_LIMIT="100000 per minute", LOGIN_RATE_LIMIT_PER_ADDRESS="100000 per minute")
         subprocess.run(shlex.split(a.app_seed.format(**fill)), cwd=ROOT, check=True, timeout=300)
