@@ -1,4 +1,5 @@
-"""The `conference-app` command: `demo`, `serve`, `migrate`, `create-admin`."""
+"""The `conference-app` command: `demo`, `serve`, `migrate`, `create-admin`, `reset-password`,
+`backup`, `restore`."""
 import os
 import sys
 
@@ -11,6 +12,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(migrate_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(reset_password_command)
 
 
 @click.command("migrate")
@@ -40,6 +42,27 @@ def create_admin_command(username, name, password):
     except AccountError as e:
         raise click.ClickException(str(e))
     click.echo(f"Admin {username} created.")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username):
+    """Give USERNAME a one-time password (printed), to be changed at their next sign-in."""
+    from sqlmodel import select
+
+    from . import db
+    from .accounts.service import reset
+    from .models import User
+
+    s = db.session()
+    user = s.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise click.ClickException(f"There is no account {username!r}.")
+    password = reset(s, user)
+    click.echo(f"One-time password for {user.display_name} ({user.username}): {password}")
+    if not user.active:
+        click.echo("Note: this account is deactivated; reactivate it on the People page to let them sign in.")
 
 
 @click.command("demo-data")
@@ -109,7 +132,20 @@ def _serve(app: Flask, host: str, port: int) -> None:
     gc.collect()
     gc.freeze()
     app.extensions["socketio"].start_background_task(_freeze_survivors)
-    click.echo(f"\n  Open http://{host}:{port}/ in your browser (Ctrl+C stops it).\n")
+    from .network import is_loopback, phone_urls
+    from .ops import logs
+
+    app.config["LISTEN_ADDRESS"] = (host, port)  # join links use a LAN address, not loopback
+    logs.configure(app)  # access lines on stdout, the app's log on stderr
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    click.echo(f"\n  Open http://{local}:{port}/ in your browser (Ctrl+C stops it).", err=True)
+    if app.config.get("PUBLIC_URL"):
+        click.echo(f"  Phones use {app.config['PUBLIC_URL']} (PUBLIC_URL).\n", err=True)
+    elif urls := phone_urls(host, port):
+        click.echo("  Phones on the same network open: " + "  ".join(urls) + "\n", err=True)
+    elif is_loopback(host):
+        click.echo(f"  Phones cannot reach {host}: it is this computer only. To let phones on the school\n"
+                   f"  network join, start with --host 0.0.0.0 (or set PUBLIC_URL behind a proxy).\n", err=True)
     WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None).serve_forever()
 
 
