@@ -13,6 +13,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("migrate")
@@ -63,6 +65,43 @@ def reset_password_command(username):
     click.echo(f"One-time password for {user.display_name} ({user.username}): {password}")
     if not user.active:
         click.echo("Note: this account is deactivated; reactivate it on the People page to let them sign in.")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path())
+@click.option("--keep", type=int, default=None, help="Then delete all but the newest KEEP archives in DEST.")
+@with_appcontext
+def backup_command(dest, keep):
+    """Write one archive (database snapshot + media) into the directory DEST (or to DEST.tar.gz)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, backup
+
+    try:
+        archive, manifest = backup(current_app, Path(dest), keep)
+    except BackupError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"Backup written: {archive} ({manifest['database']} database, {manifest['media_files']} media files)")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path())
+@with_appcontext
+def restore_command(archive):
+    """Restore ARCHIVE (from `backup`) into this empty instance (DATABASE_URL, MEDIA_ROOT)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, restore
+
+    try:
+        manifest = restore(current_app, Path(archive))
+    except BackupError as e:
+        raise click.ClickException(str(e))
+    click.echo(f"Restored the backup of {manifest['created']} ({manifest['media_files']} media files).")
 
 
 @click.command("demo-data")
