@@ -18,7 +18,7 @@ def test_healthz_answers_and_readyz_checks_database_and_media(client):
 def test_readyz_fails_when_media_is_not_writable(app, tmp_path):
     app.config["MEDIA_ROOT"] = str(tmp_path / "missing" / "media")
     ready = app.test_client().get("/readyz")
-    assert ready.status_code == 503 and ready.json["checks"]["media"].startswith("failed")
+    assert ready.status_code == 503 and ready.json["checks"]["media"] == "failed"
 
 
 def test_readyz_checks_redis_when_configured(database_url, tmp_path):
@@ -26,7 +26,7 @@ def test_readyz_checks_redis_when_configured(database_url, tmp_path):
     assert good.test_client().get("/readyz").json["checks"]["redis (SOCKETIO_MESSAGE_QUEUE)"] == "ok"
     bad = create_app(unit_config(database_url, tmp_path / "m", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/3"))
     ready = bad.test_client().get("/readyz")
-    assert ready.status_code == 503 and "failed" in ready.json["checks"]["redis (RATELIMIT_STORAGE_URI)"]
+    assert ready.status_code == 503 and ready.json["checks"]["redis (RATELIMIT_STORAGE_URI)"] == "failed"
     for a in (good, bad):
         a.extensions["db_engine"].dispose()
 
@@ -98,3 +98,19 @@ def test_join_base(app):
     app.config["PUBLIC_URL"] = "https://slc.school.example/"
     with app.test_request_context("/", base_url="http://127.0.0.1:5000"):
         assert network.join_base() == ("https://slc.school.example", None)
+
+
+def test_lobby_on_loopback_says_how_to_fix_it_and_the_qr_code_follows_public_url(app, make):
+    from tests.helpers import PASSWORD
+    from tests.live.conftest import build_school
+
+    school = build_school(app, make, live=False)
+    student = app.test_client()
+    assert student.post("/login", data={"username": "amara", "password": PASSWORD},
+                        base_url="http://127.0.0.1:5000").status_code == 303
+    lobby = student.get(f"/conferences/{school.conference.id}", base_url="http://127.0.0.1:5000")
+    assert lobby.status_code == 200 and "data-join-problem" in lobby.text and "--host 0.0.0.0" in lobby.text
+    app.config["PUBLIC_URL"] = "https://slc.school.example"
+    lobby = student.get(f"/conferences/{school.conference.id}", base_url="http://127.0.0.1:5000")
+    assert "data-join-problem" not in lobby.text
+    assert f"https://slc.school.example/j/{school.conference.code}" in lobby.text
