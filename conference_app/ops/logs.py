@@ -92,7 +92,8 @@ def configure(app) -> None:
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
+    root.setLevel(logging.WARNING)  # libraries: warnings and errors (their own request lines would repeat ours)
     app.logger.handlers[:] = []
+    app.logger.setLevel(logging.INFO)  # the app's own log ("conference_app" and its modules)
     app.logger.propagate = True
     app.wsgi_app = AccessLog(app.wsgi_app, as_json=as_json)
