@@ -49,3 +49,25 @@ def test_import_reset_and_forced_change(app, make, open_page, sign_in, screensho
     page.get_by_role("button", name="Save my new password").click()
     page.get_by_text("Your new password is saved.").wait_for()
     assert "/portfolio" in page.url
+
+
+@pytest.mark.parametrize("kind", ["laptop", "phone"])
+def test_one_time_link_page(app, make, open_page, screenshot, kind):
+    from sqlmodel import select
+
+    from conference_app import db
+    from conference_app.accounts import service
+    from conference_app.models import User
+
+    student = make.student("new.pupil")
+    with app.app_context():
+        s = db.session()
+        [(_, token)] = service.issue_links(s, [s.exec(select(User).where(User.id == student.id)).one()])
+    page = open_page(kind)
+    page.goto(f"/account/welcome/{token}")
+    page.get_by_text("Welcome, New.Pupil").wait_for()
+    screenshot(page, "welcome-link")
+    page.get_by_label("New password", exact=True).fill("my first pw!")
+    page.get_by_label("New password again").fill("my first pw!")
+    page.get_by_role("button", name="Save my password").click()
+    page.get_by_text("Your password is saved. Sign in as new.pupil.").wait_for()
