@@ -14,7 +14,9 @@ from sqlmodel import Session, select
 
 from ..models import CoachAssignment, Role, TutorGroup, User
 
-MAX_BYTES = 2 * 1024 * 1024
+# The preview sends the file's text back with the confirm button, and a form field may hold at most
+# Flask's MAX_FORM_MEMORY_SIZE (500 kB): 450 kB is some 5,000 people.
+MAX_BYTES = 450 * 1024
 MAX_ROWS = 5000
 USERNAME = re.compile(r"^[a-z0-9._@+-]{2,64}$")
 
@@ -74,7 +76,7 @@ class Plan:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without Excel's byte-order mark), else Windows-1252 (older exports)."""
     if len(data) > MAX_BYTES:
-        raise ImportError_(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into parts.")
+        raise ImportError_(f"The file is larger than {MAX_BYTES // 1024} kB. Split it into parts (by year group).")
     if b"\x00" in data:
         raise ImportError_("This is not a CSV text file. Export the list as CSV (comma-separated values).")
     try:

@@ -89,10 +89,15 @@ def sign_in_letters():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["name", "username", "role", "group", "link", "expires"])
+    def cell(value: str) -> str:
+        """No spreadsheet formulas: a name that starts with = + - @ is kept as text."""
+        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
     for user, token in issued:
         link = base + url_for("accounts.welcome", token=token) if base else url_for(
             "accounts.welcome", token=token, _external=True)
-        writer.writerow([user.display_name, user.username, user.role, groups.get(user.tutor_group_id, ""), link,
+        writer.writerow([cell(user.display_name), cell(user.username), user.role,
+                         cell(groups.get(user.tutor_group_id, "")), link,
                          f"{service.LINK_DAYS} days"])
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={

@@ -1,9 +1,14 @@
 """Logs for the school's IT person: one access line per request on stdout, the app's own log on stderr."""
 import json
 import logging
+import re
 import sys
 import time
 from datetime import datetime, timezone
+
+
+# Secrets that travel in a path: the one-time password links.
+_SECRET_PATHS = re.compile(r"^(/account/welcome/)[^/]+")
 
 
 def _line(fields: dict, as_json: bool) -> str:
@@ -17,7 +22,7 @@ class AccessLog:
     response is finished (a WebSocket when it closes).
 
     It reads REMOTE_ADDR after the app has run, so it sees what ProxyFix (inside it) set from the
-    trusted proxy's headers; query strings are left out (they may carry tokens).
+    trusted proxy's headers; query strings and one-time link tokens are left out.
     """
 
     def __init__(self, app, stream=None, as_json: bool = False):
@@ -46,7 +51,7 @@ class AccessLog:
             "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
             "client": environ.get("REMOTE_ADDR", "-"),
             "method": environ.get("REQUEST_METHOD", "-"),
-            "path": environ.get("PATH_INFO", ""),
+            "path": _SECRET_PATHS.sub(r"\1…", environ.get("PATH_INFO", "")),
             "status": status.get("code", 0),
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
         }

@@ -155,3 +155,14 @@ def test_only_admins_import(app, make, login_as, who, status, method, path):
 def test_admin_downloads_the_example(make, login_as):
     response = login_as(make.admin()).get("/admin/import/example.csv")
     assert response.status_code == 200 and response.text.startswith("name,username,email,role,group,coach")
+
+
+def test_too_large_file_and_formula_names_in_the_letters(app, make, login_as):
+    admin = login_as(make.admin())
+    huge = "name,username\n" + "x" * (460 * 1024)  # over the 450 kB limit, under Werkzeug's in-memory part size
+    response = _upload(admin, huge)
+    assert response.status_code == 422 and "larger than 450 kB" in response.text
+    preview = _upload(admin, "name,username\n=HYPERLINK(\"http://x\"),evil\n")
+    admin.post("/admin/import/confirm", data={"text": _confirm_text(preview)})
+    letters = admin.post("/admin/letters").text
+    assert "'=HYPERLINK" in letters

@@ -114,3 +114,10 @@ def test_lobby_on_loopback_says_how_to_fix_it_and_the_qr_code_follows_public_url
     lobby = student.get(f"/conferences/{school.conference.id}", base_url="http://127.0.0.1:5000")
     assert "data-join-problem" not in lobby.text
     assert f"https://slc.school.example/j/{school.conference.code}" in lobby.text
+
+
+def test_access_log_leaves_out_one_time_link_tokens(app):
+    out = io.StringIO()
+    app.wsgi_app = AccessLog(app.wsgi_app, stream=out)
+    app.test_client().get("/account/welcome/SECRET-TOKEN").close()
+    assert "SECRET-TOKEN" not in out.getvalue() and '"GET /account/welcome/…" 404' in out.getvalue()
