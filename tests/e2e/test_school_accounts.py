@@ -29,6 +29,8 @@ def test_import_reset_and_forced_change(app, make, open_page, sign_in, screensho
     page.get_by_text("Imported: 7 new accounts").wait_for()
     screenshot(page, "import-done")
     page.goto("/admin/users")
+    page.get_by_text("no password yet").first.wait_for()
+    screenshot(page, "people-imported")
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="New password for Kai Nakamura").click()
     page.wait_for_url(re.compile(r"/reset$"))
