@@ -158,13 +158,10 @@ def serve_command(host, port):
 
 
 def _serve(app: Flask, host: str, port: int) -> None:
-    """gevent's WSGI server with gevent-websocket's handler, made to let pushes write straight to
-    idle sockets (live/fanout.py)."""
+    """gevent's WSGI server; python-engineio's gevent driver serves WebSockets with simple-websocket."""
     import gc
 
     from gevent.pywsgi import WSGIServer
-
-    from .live.fanout import WebSocketHandler
 
     # Everything loaded so far lives as long as the process: keep it out of the collector's full
     # passes, which would otherwise pause every conference for a moment now and then.
@@ -185,7 +182,7 @@ def _serve(app: Flask, host: str, port: int) -> None:
     elif is_loopback(host):
         click.echo(f"  Phones cannot reach {host}: it is this computer only. To let phones on the school\n"
                    f"  network join, start with --host 0.0.0.0 (or set PUBLIC_URL behind a proxy).\n", err=True)
-    WSGIServer((host, port), app, handler_class=WebSocketHandler, log=None).serve_forever()
+    WSGIServer((host, port), app, log=None).serve_forever()
 
 
 def _freeze_survivors(every: float = 5.0) -> None:

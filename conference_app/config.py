@@ -22,9 +22,13 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'conference.db'}"),
+        "DB_POOL_SIZE": int(env("DB_POOL_SIZE", "20")),  # connections kept (and as many more at a peak)
         "MEDIA_ROOT": env("MEDIA_ROOT", str(Path(instance_path) / "media")),
         # One upload (a video is the largest thing a student adds).
         "MAX_CONTENT_LENGTH": int(env("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
+        # uploads are processed in worker processes: how many at once, and the memory each may use
+        "MEDIA_WORKERS": int(env("MEDIA_WORKERS", str(os.cpu_count() or 2))),
+        "MEDIA_WORKER_MEMORY_MB": int(env("MEDIA_WORKER_MEMORY_MB", "1536")),
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": env("LOGIN_RATE_LIMIT", "10 per minute"),  # per account and address
         "LOGIN_RATE_LIMIT_PER_ADDRESS": env("LOGIN_RATE_LIMIT_PER_ADDRESS", "300 per minute"),
@@ -32,6 +36,9 @@ def from_environment(instance_path: str) -> dict:
         "FEEDBACK_RATE_LIMIT": env("FEEDBACK_RATE_LIMIT", "10 per minute"),  # messages per phone
         "TIMEZONE": env("TIMEZONE", "UTC"),  # the school's clock for the times on pages, e.g. Europe/London
         "SOCKETIO_MESSAGE_QUEUE": env("SOCKETIO_MESSAGE_QUEUE") or None,
+        # the Redis channel the processes of one installation share (two installations on one Redis
+        # must not hear each other's pushes)
+        "SOCKETIO_CHANNEL": env("SOCKETIO_CHANNEL", "conference-app"),
         # The address phones use to reach this server, for the join link and QR code
         # (e.g. http://192.168.1.20:5000); by default, the address the presenter used.
         "PUBLIC_URL": env("PUBLIC_URL") or None,

@@ -242,6 +242,9 @@ class Conference(SQLModel, table=True):
     state: str = Field(max_length=8, default=ConferenceState.LOBBY)
     position: int = 0
     seq: int = 0  # bumped on every change pushed to clients; clients ignore older ones
+    # bumped when the work on its slides changes (edited, made private, approval withdrawn, deleted):
+    # every process checks it before using the slides it rendered, so none serves withdrawn work
+    deck_version: int = 0
     locked: bool = False
     show_feedback: bool = True  # participants see everyone's visible feedback
     slide_order: str = Field(default="", max_length=5000)  # comma-separated slide ids

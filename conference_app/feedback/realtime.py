@@ -7,21 +7,17 @@ Stored first, then rendered once per audience and fanned out:
 - hiding pushes `feedback_hidden` to the audience room; hidden items are never rendered for phones
   again (pushes, `feedback_sync` on every (re)connect, page loads all read `service.for_audience`).
 """
-from flask import Flask, current_app, render_template, request
-from flask_socketio import emit
+from flask import Flask, render_template, request
 
 from .. import db
-from ..live.realtime import FOLLOWER, PRESENTER, audience_room, participant_room, presenter_room
+from ..live.pushes import audience_room, emit, participant_room, presenter_room
+from ..live.sockets import FOLLOWER, PRESENTER, client_of
 from ..models import Conference, Feedback, Participant
 from . import service
 
 
 def init_app(app: Flask) -> None:
     app.extensions["socketio"].on_event("feedback_sync", on_feedback_sync)
-
-
-def _sio():
-    return current_app.extensions["socketio"]
 
 
 def render_items(entries, moderator: bool) -> str:
@@ -33,26 +29,25 @@ def push_feedback(feedback_id: int) -> None:
     s = db.session()
     feedback = s.get(Feedback, feedback_id)
     conference = s.get(Conference, feedback.conference_id)
-    sio = _sio()
-    sio.emit("feedback", {"id": feedback.id, "html": render_items([service.entry(s, feedback, False)], True)},
-             to=presenter_room(conference.id))
+    emit("feedback", {"id": feedback.id, "html": render_items([service.entry(s, feedback, False)], True)},
+         to=presenter_room(conference.id))
     if feedback.hidden:
-        sio.emit("feedback_hidden", {"id": feedback.id}, to=audience_room(conference.id))
+        emit("feedback_hidden", {"id": feedback.id}, to=audience_room(conference.id))
         return
     payload = {"id": feedback.id, "author": feedback.participant_id,
                "html": render_items([service.entry(s, feedback, True)], False)}
-    sio.emit("feedback", payload, to=audience_room(conference.id) if conference.show_feedback
-             else participant_room(feedback.participant_id))
+    emit("feedback", payload, to=audience_room(conference.id) if conference.show_feedback
+         else participant_room(feedback.participant_id))
 
 
 def push_resync(conference_id: int) -> None:
     """What phones may see changed as a whole (the setting): each phone asks again for its list."""
-    _sio().emit("feedback_resync", {}, to=audience_room(conference_id))
+    emit("feedback_resync", {}, to=audience_room(conference_id))
 
 
 def on_feedback_sync(data=None):
     """A (re)connected client asks for the feed; it gets the list it may see, and only it gets it."""
-    client = current_app.extensions["live_clients"].get(request.sid)
+    client = client_of(request.sid)
     if client is None:
         return {"ok": False}
     s = db.session()
@@ -68,5 +63,5 @@ def on_feedback_sync(data=None):
         html = render_items(service.for_audience(s, conference, participant), False)
     else:
         return {"ok": True}
-    emit("feedback_list", {"html": html, "show_all": conference.show_feedback})
+    emit("feedback_list", {"html": html, "show_all": conference.show_feedback}, to=request.sid)
     return {"ok": True}

@@ -1,4 +1,9 @@
-"""Live conferences: starting, joining by code or QR, presenting, following, ending."""
+"""Live conferences: starting, joining by code or QR, presenting, following, ending.
+
+`sockets` (connections, identity and the events clients send), `pushes` (what the server sends),
+`decks` (the slides rendered once per conference, checked against the stored version) and `writer`
+(slide changes stored in batches, then pushed).
+"""
 from flask import Blueprint, Flask
 
 bp = Blueprint("live", __name__)
@@ -6,9 +11,25 @@ bp = Blueprint("live", __name__)
 
 def init_app(app: Flask) -> None:
     from .. import media
-    from . import realtime, routes  # noqa: F401
+    from ..portfolio.items import item_changed
+    from . import decks, routes, sockets  # noqa: F401  (routes: registers the blueprint's views)
     from .access import follower_may_see_media
 
     media.allow(app, follower_may_see_media)
-    realtime.init_app(app)
+    decks.init_app(app)
+    sockets.init_app(app)
+    item_changed.connect(_work_changed, sender=app)
     app.register_blueprint(bp)
+
+
+def _work_changed(app: Flask, item_id: int, owner_id: int) -> None:
+    """Work was edited, approved, made private or deleted: the student's open conferences render their
+    slides again in every process, and phones get the current slide again at once (a withdrawn approval
+    takes the work off their screens)."""
+    from . import decks, pushes
+
+    for conference_id in decks.invalidate_owner(owner_id):
+        try:
+            pushes.push_slide(conference_id)
+        except Exception:  # noqa: BLE001  (the change is stored; phones get it with the next slide)
+            app.logger.exception("conference %s: slides not pushed again", conference_id)

@@ -11,7 +11,7 @@ from ..extensions import htmx, limiter
 from ..models import AudienceRole, ConferenceState, User
 from ..presentations.access import editable_or_abort
 from ..presentations.slides import readiness
-from . import bp, codes, conferences, realtime
+from . import bp, codes, conferences, decks, pushes
 from .access import (conference_for_presenter, current_participant, may_present, remember_participant,
                      was_removed)
 from .forms import CodeForm, JoinForm
@@ -68,7 +68,7 @@ def go_live(conference_id: int):
     if not conference.is_open:
         return redirect(url_for("live.ended", conference_id=conference.id), code=303)
     conferences.go_live(s, conference)
-    realtime.push_slide(conference.id)
+    pushes.push_slide(conference.id)
     return redirect(url_for("live.present", conference_id=conference.id), code=303)
 
 
@@ -80,9 +80,9 @@ def present(conference_id: int):
         return redirect(url_for("live.lobby", conference_id=conference.id))
     if conference.state == ConferenceState.ENDED:
         return redirect(url_for("live.ended", conference_id=conference.id))
-    deck = realtime.deck_for(conference)
+    deck = decks.deck_for(conference)
     return render_template("live/present.html", conference=conference, **_people(conference),
-                           presenter_html=realtime.render_presenter(conference),
+                           presenter_html=decks.render_presenter(conference),
                            join_url=join_url(conference), spaced=codes.spaced(conference.code),
                            planned=sum(v.slide.duration_seconds or 0 for v in deck.views))
 
@@ -93,7 +93,7 @@ def screen(conference_id: int):
     """For the projector: follows the presenter like any phone, with the join code in a corner."""
     conference = conference_for_presenter(conference_id)
     return render_template("live/screen.html", conference=conference, spaced=codes.spaced(conference.code),
-                           slide_html=realtime.render_audience(conference))
+                           slide_html=decks.render_audience(conference))
 
 
 def _people(conference):
@@ -115,8 +115,8 @@ def remove(conference_id: int, participant_id: int):
     participant = conferences.remove(s, conference, participant_id)
     if participant is None:
         abort(404)
-    realtime.push_removed(conference.id, participant.id)
-    realtime.push_participants(conference.id)
+    pushes.push_removed(conference, participant.id)
+    pushes.push_participants(conference.id)
     return _participants_answer(conference)
 
 
@@ -126,7 +126,7 @@ def lock(conference_id: int):
     s = db.session()
     conference = conference_for_presenter(conference_id)
     conferences.set_locked(s, conference, request.form.get("locked") == "1")
-    realtime.push_participants(conference.id)
+    pushes.push_participants(conference.id)
     return _participants_answer(conference)
 
 
@@ -142,7 +142,7 @@ def end(conference_id: int):
     s = db.session()
     conference = conference_for_presenter(conference_id)
     conferences.end(s, conference)
-    realtime.push_ended(conference.id)
+    pushes.push_ended(conference)
     flash("The conference has ended. Thank you!", "success")
     return redirect(url_for("live.ended", conference_id=conference.id), code=303)
 
@@ -201,7 +201,7 @@ def join(code: str):
             flash(str(e), "error")
             return render_template("live/closed.html", reason="locked", conference=conference), 423
         remember_participant(conference, participant)
-        realtime.push_participants(conference.id)
+        pushes.push_participants(conference.id)
         # The follower page itself, not a redirect to it: on a slow phone network a redirect is one more
         # round trip before the first slide (half a second on Slow 4G). The page sets its address to
         # /live/<code> (history.replaceState), and a re-sent POST finds the participant and redirects.
@@ -229,7 +229,7 @@ def follow(code: str):
 def _follower_page(s, conference, participant):
     return render_template("live/follow.html", conference=conference, participant=participant,
                            owner_name=s.get(User, conference.owner_id).display_name,
-                           slide_html=realtime.render_audience(conference))
+                           slide_html=decks.render_audience(conference))
 
 
 @bp.get("/live/<code>/slides/<int:position>")
@@ -241,7 +241,7 @@ def browse(code: str, position: int):
         abort(404)
     if position not in conferences.shown_positions(s, conference.id):  # the database decides, not a cache
         abort(404)
-    return realtime.deck_for(conference).audience(position)
+    return decks.deck_for(conference).audience(position)
 
 
 @bp.get("/live/<code>/thanks")

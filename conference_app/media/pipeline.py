@@ -24,6 +24,8 @@ pillow_heif.register_heif_opener()
 
 MAX_PIXELS = 50_000_000  # about 8,000 x 6,000: more than any phone camera takes
 MAX_PDF_PAGES = 60
+MAX_PAGE_PIXELS = 12_000_000  # a PDF page is drawn within this many pixels, however large the page
+MAX_PAGE_ASPECT = 20  # a page longer than 20 times its width (or wider than 20 times its height) is refused
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # Pillow format -> how we keep the cleaned original
@@ -68,18 +70,22 @@ class Ingested:
     note: str = ""
 
 
-def ingest(stream, media_root: Path) -> Ingested:
-    """Check, clean and store one upload. Raises Rejected; leaves nothing behind on failure."""
+def ingest(stream, media_root: Path, memory_mb: int = 1536, workers: int = 2) -> Ingested:
+    """Check, clean and store one upload. Raises Rejected; leaves nothing behind on failure.
+
+    The file copy runs in a thread and the processing in a worker process (`worker.py`): neither on
+    the server's event loop."""
+    from . import worker
+
     folder = secrets.token_urlsafe(12)
     target = media_root / folder
     target.mkdir(parents=True)
     try:
         raw = target / "upload.tmp"
-        with raw.open("wb") as out:
-            shutil.copyfileobj(stream, out, 1024 * 1024)
-        if raw.stat().st_size == 0:
+        size = worker.off_loop(_copy, stream, raw)
+        if size == 0:
             raise Rejected("The file is empty.")
-        result = _process(raw, target, folder)
+        result = worker.process(raw, target, folder, memory_mb, workers)
         raw.unlink(missing_ok=True)
         return result
     except BaseException:
@@ -87,7 +93,14 @@ def ingest(stream, media_root: Path) -> Ingested:
         raise
 
 
-def _process(raw: Path, target: Path, folder: str) -> Ingested:
+def _copy(stream, raw: Path) -> int:
+    with raw.open("wb") as out:
+        shutil.copyfileobj(stream, out, 1024 * 1024)
+    return raw.stat().st_size
+
+
+def process(raw: Path, target: Path, folder: str) -> Ingested:
+    """Judge the stored upload by its content and write its clean files (run by the worker process)."""
     with raw.open("rb") as f:
         head = f.read(8192)
     guess = filetype.guess(head)
@@ -215,8 +228,7 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
     try:
         for index in range(min(count, MAX_PDF_PAGES)):
             page = doc[index]
-            width_pt = page.get_width() or 595
-            bitmap = page.render(scale=min(1920 / width_pt, 4.0))
+            bitmap = page.render(scale=_page_scale(index, page.get_width() or 595, page.get_height() or 842))
             image = bitmap.to_pil().convert("RGB")
             files += _variants(image, target, folder, page=index + 1)
             page.close()
@@ -229,6 +241,15 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
                                (target / "original.pdf").stat().st_size))
     note = (f"Only the first {MAX_PDF_PAGES} of {count} pages became slides." if count > MAX_PDF_PAGES else "")
     return Ingested(ItemKind.DOCUMENT, folder, files, pages=min(count, MAX_PDF_PAGES), note=note)
+
+
+def _page_scale(index: int, width_pt: float, height_pt: float) -> float:
+    """Projector width (1,920 px), never past 4x, and never past the page pixel budget: pdfium has no
+    budget of its own (a 595 x 100,000 pt page at 1,920 px wide would be 322 megapixels)."""
+    if max(width_pt, height_pt) > MAX_PAGE_ASPECT * min(width_pt, height_pt):
+        raise Rejected(f"Page {index + 1} of this PDF is {width_pt:,.0f} × {height_pt:,.0f} points: too long or "
+                       "too wide to show as a slide. Split it into ordinary pages and try again.")
+    return min(1920 / width_pt, 4.0, (MAX_PAGE_PIXELS / (width_pt * height_pt)) ** 0.5)
 
 
 def remove_folder(media_root: Path, folder: str) -> None:

@@ -23,7 +23,8 @@ def title_from_filename(filename: str) -> str:
 
 def add_upload(s: Session, owner: User, stream, filename: str, **fields) -> tuple[PortfolioItem, Ingested]:
     """Store one uploaded file as a new item. Raises pipeline.Rejected; nothing is kept then."""
-    result = ingest(stream, _media_root())
+    config = current_app.config
+    result = ingest(stream, _media_root(), config["MEDIA_WORKER_MEMORY_MB"], config["MEDIA_WORKERS"])
     try:
         item = PortfolioItem(owner_id=owner.id, kind=result.kind,
                              title=fields.pop("title", None) or title_from_filename(filename), **fields)
@@ -75,14 +76,14 @@ def set_tags(s: Session, item: PortfolioItem, names: list[str]) -> None:
         s.add(ItemTag(item_id=item.id, name=name))
 
 
-#: Sent (the app as sender, `item_id=`) once a change to what an audience may see of an item is stored:
+#: Sent (the app as sender, `item_id=` and `owner_id=`) once a change to what an audience may see of an item is stored:
 #: an edit (which also withdraws a coach's approval), an approval or a deletion. Live conferences
 #: showing the item re-render their slides.
 item_changed = Namespace().signal("item-changed")
 
 
-def _changed(item_id: int) -> None:
-    item_changed.send(current_app._get_current_object(), item_id=item_id)
+def _changed(item_id: int, owner_id: int) -> None:
+    item_changed.send(current_app._get_current_object(), item_id=item_id, owner_id=owner_id)
 
 
 def update(s: Session, item: PortfolioItem, tags: list[str], **fields) -> None:
@@ -93,22 +94,22 @@ def update(s: Session, item: PortfolioItem, tags: list[str], **fields) -> None:
     item.updated_at = utcnow()
     set_tags(s, item, tags)
     s.commit()
-    _changed(item.id)
+    _changed(item.id, item.owner_id)
 
 
 def approve(s: Session, item: PortfolioItem, coach: User) -> None:
     item.approved_at, item.approved_by_id = utcnow(), coach.id
     s.commit()
-    _changed(item.id)
+    _changed(item.id, item.owner_id)
 
 
 def remove(s: Session, item: PortfolioItem) -> None:
     """Delete the item, its rows and its files on disk."""
     folders = {Path(f.path).parts[0] for f in files_of(s, item.id)}
-    item_id = item.id
+    item_id, owner_id = item.id, item.owner_id
     s.delete(item)
     s.commit()
-    _changed(item_id)
+    _changed(item_id, owner_id)
     for folder in folders:
         remove_folder(_media_root(), folder)
 

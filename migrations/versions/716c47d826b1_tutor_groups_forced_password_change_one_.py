@@ -1,7 +1,7 @@
 """tutor groups, forced password change, one-time password links
 
 Revision ID: 716c47d826b1
-Revises: d6cf8dd0f599
+Revises: f1702e695879
 Create Date: 2026-12-01 20:28:49.759339
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '716c47d826b1'
-down_revision: Union[str, None] = 'd6cf8dd0f599'
+down_revision: Union[str, None] = 'f1702e695879'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

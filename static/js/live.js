@@ -25,12 +25,21 @@
   var socket = io({ transports: ["websocket", "polling"], auth: { conference: conferenceId, view: view },
                     reconnectionDelay: 500, reconnectionDelayMax: 3000 });
   window.showcaseLive = { socket: socket };  // feedback.js listens on the same connection
+  var pending = 0;  // slide changes sent and not yet acknowledged
+  var missed = 0;  // presenter presses made while offline: never sent, never replayed
   socket.on("connect", function () {
     setStatus("Live", "live");
-    socket.emit("sync", {});
+    socket.emit("sync", {}, function (answer) {
+      if (missed && answer && answer.ok) {
+        setStatus("Back online. The " + missed + (missed === 1 ? " press" : " presses") +
+                  " made while offline were not sent: still on slide " + (answer.position + 1) + ".", "live");
+      }
+      missed = 0;
+    });
   });
-  socket.on("disconnect", function () { setStatus("Reconnecting…", "down"); });
+  socket.on("disconnect", function () { pending = 0; setStatus("Reconnecting… Slide changes are not sent until the connection is back.", "down"); });
   socket.on("connect_error", function () { setStatus("Reconnecting…", "down"); });
+  socket.on("status", function (data) { setStatus(data.text, data.state); });
   socket.on("removed", function (data) { socket.disconnect(); window.location.href = data.url; });
   socket.on("ended", function (data) { socket.disconnect(); window.location.href = data.url; });
 
@@ -108,7 +117,6 @@
   /* ---- the presenter ---- */
   var stage = document.getElementById("presenter");
   var position = 0, total = 0;
-  var pending = 0;  // slide changes sent and not yet acknowledged
 
   function readStage() {
     var el = stage && stage.querySelector(".presenter-slide");
@@ -121,6 +129,7 @@
 
   socket.on("presenter", function (data) {
     if (!fresh(data) || !stage) return;
+    if (status.length && status[0].dataset.state === "slow") setStatus("Live", "live");  // stored after all
     stage.innerHTML = data.html;
     readStage();
     preload(data.preload);
@@ -138,14 +147,21 @@
 
   function go(target) {
     if (!stage || !total) return;
+    if (!socket.connected) {  // not queued for later: a burst of old presses on reconnect would flash by
+      missed++;
+      setStatus("Offline: that press was not sent. Slides move again when the connection is back.", "down");
+      return;
+    }
     target = Math.max(0, Math.min(total - 1, target));
     if (target === position) return;
     position = target;  // quick presses build on each other; the server's push corrects us if needed
     setCount(position, total);
     pending++;
-    socket.emit("goto", { position: target }, function (answer) {
-      pending--;
-      if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : "Not sent", "down");
+    socket.timeout(8000).emit("goto", { position: target }, function (err, answer) {
+      pending = Math.max(0, pending - 1);
+      if (err) setStatus("Not sent: no answer from the server.", "down");
+      else if (answer && answer.slow) setStatus(answer.error, "slow");
+      else if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : "Not sent", "down");
       if (!pending) readStage();
     });
   }

@@ -50,7 +50,7 @@ def test_join_and_slides_follow_the_presenter(app, live_server, school, phones):
 def test_a_follower_cannot_change_the_slide(app, live_server, school, phones):
     mum = follower(live_server, school, phones)
     mum.slide_at(0)
-    assert mum.goto(3) == {"ok": False, "error": "only the presenter can change slides"}
+    assert mum.goto(3) == {"ok": False, "error": "Only the presenter can change slides."}
     time.sleep(0.3)
     assert stored_position(app, school.conference.id) == 0
     assert [d["position"] for n, d in mum.events if n == "slide"] == [0]

@@ -1,9 +1,15 @@
-"""Several app processes behind a load balancer share rooms through Redis (SOCKETIO_MESSAGE_QUEUE)."""
+"""Several app processes behind a load balancer share rooms through Redis (SOCKETIO_MESSAGE_QUEUE), and act
+as one: withdrawn work leaves every process's phones, a removal closes the participant's sockets everywhere."""
 import os
+import time
 
 import pytest
 import redis
 
+from sqlmodel import select
+
+from conference_app import db
+from conference_app.models import Participant
 from tests.live.clients import Phone, joined, signed_in
 from tests.servers import LiveServer
 
@@ -24,7 +30,9 @@ pytestmark = pytest.mark.skipif(not redis_up() and not os.environ.get("CI"), rea
 def two_servers(database_url, live_server, tmp_path_factory):
     """A second and third process on the same database and media, both wired to Redis."""
     logs = tmp_path_factory.mktemp("redis-logs")
-    env = {"SOCKETIO_MESSAGE_QUEUE": REDIS, "RATELIMIT_STORAGE_URI": REDIS}
+    # a channel of this run's own: another test run on the same Redis must not hear these pushes
+    env = {"SOCKETIO_MESSAGE_QUEUE": REDIS, "RATELIMIT_STORAGE_URI": REDIS,
+           "SOCKETIO_CHANNEL": f"test-{os.getpid()}-{time.monotonic_ns()}"}
     servers = [LiveServer(database_url, live_server.media_root, logs, **env).start() for _ in range(2)]
     yield servers
     for server in servers:
@@ -48,3 +56,57 @@ def test_a_slide_change_on_one_process_reaches_phones_on_another(two_servers, sc
     phones.append(watcher)
     joined(a, school.conference.code, "Dad")
     assert "Dad" in watcher.wait_for("participants", lambda d: "Dad" in d["html"])["html"]
+
+
+def test_withdrawn_work_leaves_phones_on_every_process(two_servers, school, phones):
+    a, b = two_servers
+    student_a = Phone(a, signed_in(a, "amara"), school.conference.id, view="presenter")
+    student_b = Phone(b, signed_in(b, "amara"), school.conference.id, view="presenter")
+    mum_a = Phone(a, joined(a, school.conference.code, "Mum"), school.conference.id)
+    dad_b = Phone(b, joined(b, school.conference.code, "Dad"), school.conference.id)
+    phones.extend([student_a, student_b, mum_a, dad_b])
+    assert student_b.goto(1)["ok"]  # B renders (and caches) the slides with the picture
+    for phone in (mum_a, dad_b):
+        assert "First picture" in phone.slide_at(1)["html"]
+    first = school.slides[1].item_id
+    student_a.browser.page(f"/portfolio/items/{first}/edit")
+    assert student_a.browser.post_form(f"/portfolio/items/{first}/edit", {
+        "title": "First picture", "alt_text": "A red square", "visibility": "private"}).status_code == 303
+    for phone in (mum_a, dad_b):  # pushed again at once, through the queue
+        again = phone.wait_for("slide", lambda d: d["position"] == 1 and "not shown to the audience" in d["html"])
+        assert "First picture" not in again["html"]
+    # B's own answers: a push after a slide change through B, a sync, and the look-back route
+    dad_b.events.clear()
+    assert student_b.goto(2)["ok"] and student_b.goto(1)["ok"]
+    pushed = dad_b.wait_for("slide", lambda d: d["position"] == 1 and d.get("html"))
+    assert "First picture" not in pushed["html"] and "/media/" not in pushed["html"]
+    dad_b.events.clear()
+    dad_b.sio.emit("sync", {})
+    assert "First picture" not in dad_b.slide_at(1)["html"]
+    looked_back = dad_b.browser.get(f"{b.url}/live/{school.conference.code}/slides/1")
+    assert looked_back.status_code == 200 and "First picture" not in looked_back.text
+    assert "First picture" not in dad_b.browser.get(f"{b.url}/live/{school.conference.code}").text
+
+
+def test_a_participant_removed_through_one_process_loses_their_socket_on_the_other(app, two_servers, school,
+                                                                                   phones):
+    a, b = two_servers
+    student_http = signed_in(a, "amara")
+    student_http.page(f"/conferences/{school.conference.id}/present")
+    student = Phone(a, signed_in(a, "amara"), school.conference.id, view="presenter")
+    lurker = Phone(b, joined(b, school.conference.code, "Lurker", "guest"), school.conference.id)
+    phones.extend([student, lurker])
+    lurker.slide_at(0)
+    with app.app_context():
+        pid = db.session().exec(select(Participant.id).where(Participant.display_name == "Lurker")).one()
+    assert student_http.htmx(f"/conferences/{school.conference.id}/participants/{pid}/remove").status_code == 200
+    assert lurker.wait_for("removed")  # the test's client only records it: it would stay if it could
+    deadline = time.monotonic() + 5
+    while lurker.sio.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not lurker.sio.connected  # closed by process B, which heard of the removal on A
+    before = len([e for e in lurker.events if e[0] == "slide"])
+    for position in (1, 2):
+        assert student.goto(position)["ok"]
+    time.sleep(0.5)
+    assert len([e for e in lurker.events if e[0] == "slide"]) == before

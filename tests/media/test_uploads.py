@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from conference_app import db
 from conference_app.models import ItemKind, MediaFile, PortfolioItem
-from tests.helpers import jpeg_bytes
+from conference_app.media import pipeline
+from tests.helpers import jpeg_bytes, pdf_bytes
 
 HX = {"HX-Request": "true"}
 
@@ -157,6 +158,43 @@ def test_pdf_gets_page_images(app, as_student):
     assert img.getpixel((img.width // 2, img.height // 2))[2] < 100  # yellow page, rendered
     with app.app_context():
         assert db.session().exec(select(PortfolioItem)).one().kind == ItemKind.DOCUMENT
+
+
+def test_a_page_too_long_for_a_slide_is_refused_with_why(app, as_student):
+    response = upload(as_student, "scroll.pdf", pdf_bytes([(595, 842), (595, 100_000)]))
+    assert response.status_code == 422
+    assert "Page 2 of this PDF is 595 × 100,000 points: too long or too wide" in response.text
+    assert item_count(app) == 0 and media_files(app) == []
+
+
+def test_a_large_pdf_page_is_drawn_within_the_pixel_budget():
+    for width, height in ((595, 10_000), (14_400, 14_400), (595, 842)):
+        scale = pipeline._page_scale(0, width, height)
+        assert (width * scale) * (height * scale) <= pipeline.MAX_PAGE_PIXELS * 1.001
+        assert width * scale <= 1920.5
+    assert pipeline._page_scale(0, 595, 842) == pytest.approx(1920 / 595)  # an A4 page: projector width
+
+
+def test_a_tall_pdf_page_is_scaled_down_and_stored(app, as_student):
+    response = upload(as_student, "poster.pdf", pdf_bytes([(595, 10_000)]))
+    assert response.status_code == 201, response.text
+    projector = [f for f in stored(app) if f.variant == "projector"][0]
+    assert projector.height <= 1080 and projector.page == 1
+
+
+def test_a_pdf_of_thousands_of_pages_gets_the_first_pages_as_slides(app, as_student):
+    response = upload(as_student, "huge.pdf", pdf_bytes([(595, 842)] * 3000))
+    assert response.status_code == 201, response.text
+    assert f"Only the first {pipeline.MAX_PDF_PAGES} of 3000 pages became slides." in response.text
+    assert len({f.page for f in stored(app) if f.page}) == pipeline.MAX_PDF_PAGES
+
+
+def test_an_upload_past_the_memory_ceiling_is_refused_with_a_clear_message(app, as_student):
+    app.config["MEDIA_WORKER_MEMORY_MB"] = 200  # the worker cannot even decode a 12-megapixel photo in this
+    response = upload(as_student, "big.jpg", jpeg_bytes((4000, 3000)))
+    assert response.status_code == 413
+    assert "more memory" in response.text and "server allows" in response.text
+    assert item_count(app) == 0 and media_files(app) == []
 
 
 def test_damaged_pdf_is_refused(app, as_student):

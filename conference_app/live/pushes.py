@@ -1,0 +1,131 @@
+"""What the server pushes to a conference's rooms: the slide, who is there, a removal, the end.
+
+Every push goes through `emit` here (Flask-SocketIO's, so with a message queue it reaches the rooms
+in every process). Rooms: the audience's phones, the projector screen, the presenter views (the
+student's page and the coach panel), and one room per participant for what only that phone gets.
+"""
+from flask import current_app, render_template, url_for
+
+from .. import db
+from ..models import Conference, ConferenceState
+from . import conferences, decks
+
+
+def audience_room(conference_id: int) -> str:
+    return f"conference:{conference_id}"
+
+
+def screen_room(conference_id: int) -> str:
+    return f"conference:{conference_id}:screen"
+
+
+def presenter_room(conference_id: int) -> str:
+    return f"conference:{conference_id}:presenter"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+def emit(event: str, data: dict, to: str) -> None:
+    current_app.extensions["socketio"].emit(event, data, to=to)
+
+
+def state_of(conference: Conference, deck: decks.RenderedDeck, shown: bool = False) -> dict:
+    """Where the conference is. `shown` adds every position shown so far (for a client that (re)connects;
+    a push adds only its own position, which phones collect)."""
+    state = {"conference": conference.id, "seq": conference.seq, "position": conference.position,
+             "total": deck.total, "state": conference.state}
+    if shown:
+        state["shown"] = sorted(conferences.shown_positions(db.session(), conference.id))
+    return state
+
+
+def slide_payloads(deck: decks.RenderedDeck, state: dict) -> dict[str, tuple[str, dict]]:
+    """Each view's push of the current slide: event name and payload, rendered ahead in the deck."""
+    position, live = state["position"], state["state"] == ConferenceState.LIVE
+    audience = {**state, "html": deck.audience(position) if live else ""}
+    preload = deck.preload(position)
+    return {"follower": ("slide", audience),
+            "screen": ("slide", {**audience, "preload": preload}),
+            "presenter": ("presenter", {**state, "html": deck.presenter(position), "preload": preload})}
+
+
+def push_state(deck: decks.RenderedDeck, state: dict) -> None:
+    conference_id = state["conference"]
+    views = slide_payloads(deck, state)
+    for view, room in (("follower", audience_room(conference_id)), ("screen", screen_room(conference_id)),
+                       ("presenter", presenter_room(conference_id))):
+        event, payload = views[view]
+        emit(event, payload, to=room)
+
+
+def push_slide(conference_id: int) -> None:
+    """Push the current slide, as stored now, to everyone in the conference."""
+    conference = db.session().get(Conference, conference_id)
+    deck = decks.deck_for(conference)
+    push_state(deck, state_of(conference, deck))
+
+
+def push_status(conference_id: int, text: str, state: str) -> None:
+    """A word to the presenter views about their slide changes ("saving is slow, trying again")."""
+    emit("status", {"text": text, "state": state}, to=presenter_room(conference_id))
+
+
+def push_participants(conference_id: int) -> None:
+    current_app.extensions["live_participants"].changed(conference_id)
+
+
+def push_removed(conference: Conference, participant_id: int) -> None:
+    """Tell the removed phone to leave; every process closes its connections (`sockets.drop_participant`)."""
+    emit("removed", {"url": url_for("live.join", code=conference.code)}, to=participant_room(participant_id))
+    current_app.extensions["live_bus"].publish("participant_removed", participant_id=participant_id)
+
+
+def push_ended(conference: Conference) -> None:
+    decks.drop(conference)
+    emit("ended", {"url": url_for("live.thanks", code=conference.code)}, to=audience_room(conference.id))
+    for room in (screen_room(conference.id), presenter_room(conference.id)):
+        emit("ended", {"url": url_for("live.ended", conference_id=conference.id)}, to=room)
+
+
+class ParticipantLists:
+    """The presenter's participant list, pushed at most once per conference every `delay` seconds.
+
+    When a school's families arrive together (or its Wi-Fi drops), every join and every disconnect
+    marks its conference; the list is rendered and pushed once for all of them.
+    """
+
+    def __init__(self, app, delay: float = 0.25):
+        self.app, self.delay = app, delay
+        self.dirty: set[int] = set()
+        self.scheduled = False
+        self.renders = 0  # lists rendered so far (tests check a storm of joins renders few)
+
+    def changed(self, conference_id: int) -> None:
+        self.dirty.add(conference_id)
+        if not self.scheduled:
+            self.scheduled = True
+            self.app.extensions["socketio"].start_background_task(self._flush)
+
+    def _flush(self) -> None:
+        self.app.extensions["socketio"].sleep(self.delay)
+        self.scheduled = False
+        ids, self.dirty = self.dirty, set()
+        with self.app.app_context():
+            for conference_id in sorted(ids):
+                try:
+                    self._push(conference_id)
+                except Exception:  # noqa: BLE001  (one conference's list must not stop the others')
+                    self.app.logger.exception("conference %s: participant list not pushed", conference_id)
+
+    def _push(self, conference_id: int) -> None:
+        s = db.session()
+        conference = s.get(Conference, conference_id)
+        if conference is None:
+            return
+        with decks.rendering():
+            html = render_template("live/_participants.html", conference=conference,
+                                   participants=conferences.participants(s, conference_id))
+        self.renders += 1
+        emit("participants", {"html": html}, to=presenter_room(conference_id))

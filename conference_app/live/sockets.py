@@ -1,0 +1,224 @@
+"""Socket.IO connections: who each one is, the rooms it is in, and the events it may send.
+
+Who a connection is gets decided once, at connect, from the signed cookie session (never from
+anything the client says) and kept per socket id in this process. Every handler is registered the
+same way (`socketio.on_event`) and answers through its return value (the client's acknowledgement);
+pushes go through `pushes.emit`.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+
+import socketio as python_socketio
+from flask import Flask, current_app, request
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room
+
+from .. import db
+from ..models import Conference, ConferenceState
+from . import bus, conferences, decks, pushes
+from .access import current_participant, may_present
+from .pushes import audience_room, participant_room, presenter_room, screen_room
+from .writer import SlideWriter
+
+PRESENTER, SCREEN, FOLLOWER = "presenter", "screen", "follower"
+MAX_ID = 2**31 - 1  # ids past this exist in neither database; a client sending one is refused, not a 500
+
+
+@dataclass
+class Client:
+    conference_id: int
+    code: str
+    view: str
+    participant_id: int | None = None
+
+
+class Clients:
+    """This process's connections, indexed by what disconnects and removals look up."""
+
+    def __init__(self):
+        self.by_sid: dict[str, Client] = {}
+        self.by_participant: dict[int, set[str]] = defaultdict(set)
+
+    def get(self, sid: str) -> Client | None:
+        return self.by_sid.get(sid)
+
+    def add(self, sid: str, client: Client) -> None:
+        self.by_sid[sid] = client
+        if client.participant_id:
+            self.by_participant[client.participant_id].add(sid)
+
+    def remove(self, sid: str) -> Client | None:
+        client = self.by_sid.pop(sid, None)
+        if client and client.participant_id:
+            sids = self.by_participant[client.participant_id]
+            sids.discard(sid)
+            if not sids:
+                del self.by_participant[client.participant_id]
+        return client
+
+    def of_participant(self, participant_id: int) -> set[str]:
+        return set(self.by_participant.get(participant_id, ()))
+
+
+class RoomIndex:
+    """A client manager that knows each connection's rooms, so a disconnect costs the same with 10 or
+    1,000 phones connected (python-socketio's own looks at every room for every disconnect)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rooms_of: dict[tuple, set] = defaultdict(set)  # (namespace, sid) -> its rooms
+
+    def _index(self) -> dict:
+        return self.rooms_of
+
+    def basic_enter_room(self, sid, namespace, room, eio_sid=None):
+        super().basic_enter_room(sid, namespace, room, eio_sid=eio_sid)
+        self._index()[namespace, sid].add(room)
+
+    def basic_leave_room(self, sid, namespace, room):
+        super().basic_leave_room(sid, namespace, room)
+        rooms = self._index().get((namespace, sid))
+        if rooms is not None:
+            rooms.discard(room)
+
+    def get_rooms(self, sid, namespace):
+        return [room for room in self._index().get((namespace, sid), ()) if room is not None]
+
+    def basic_disconnect(self, sid, namespace, **kwargs):
+        """As python-socketio's, with the index saying which rooms to leave instead of a scan."""
+        for room in self._index().pop((namespace, sid), ()):
+            super().basic_leave_room(sid, namespace, room)
+        self.callbacks.pop(sid, None)
+        for pending in (self.pending_connect, self.pending_disconnect):
+            sids = pending.get(namespace)
+            if sids and sid in sids:
+                sids.remove(sid)
+                if not sids:
+                    del pending[namespace]
+
+
+class IndexedManager(RoomIndex, python_socketio.Manager):
+    """One process."""
+
+
+class IndexedRedisManager(RoomIndex, python_socketio.RedisManager):
+    """Several processes sharing rooms through Redis."""
+
+
+def _async_mode(app: Flask) -> str:
+    """gevent when the process is monkey-patched (the `serve` and `demo` commands), else threading."""
+    if app.config.get("SOCKETIO_ASYNC_MODE"):
+        return app.config["SOCKETIO_ASYNC_MODE"]
+    from gevent import monkey
+
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def init_app(app: Flask) -> None:
+    """One SocketIO per app (a shared module-level one breaks a second app in the same process)."""
+    queue_url = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    channel = app.config["SOCKETIO_CHANNEL"]
+    manager = (IndexedRedisManager(queue_url, channel=channel) if queue_url else IndexedManager())
+    # async_handlers=False: one connection's events are handled in order (a presenter's quick presses
+    # land in the order pressed), without a new greenlet per event.
+    socketio = SocketIO(app, async_mode=_async_mode(app), client_manager=manager, manage_session=False,
+                        async_handlers=False, ping_interval=10, ping_timeout=20)
+    app.extensions["live_clients"] = Clients()
+    app.extensions["live_participants"] = pushes.ParticipantLists(app)
+    app.extensions["live_writer"] = SlideWriter(app)
+    bus.init_app(app)
+    app.extensions["live_bus"].on("participant_removed", drop_participant)
+    for event, handler in (("connect", on_connect), ("disconnect", on_disconnect), ("sync", on_sync),
+                           ("goto", on_goto)):
+        socketio.on_event(event, handler)
+
+
+def _clients() -> Clients:
+    return current_app.extensions["live_clients"]
+
+
+def client_of(sid: str) -> Client | None:
+    """Who this connection is (None: not connected here, or refused)."""
+    return _clients().get(sid)
+
+
+def drop_participant(participant_id: int) -> None:
+    """A participant was removed (in any process): close their connections in this one."""
+    server = current_app.extensions["socketio"].server
+    for sid in _clients().of_participant(participant_id):
+        server.disconnect(sid, namespace="/")
+
+
+def _identify(auth) -> Client | None:
+    if not isinstance(auth, dict):
+        return None
+    conference_id, view = auth.get("conference"), auth.get("view")
+    if not isinstance(conference_id, int) or isinstance(conference_id, bool) or not 0 < conference_id <= MAX_ID:
+        return None
+    if view not in (None, PRESENTER, SCREEN, FOLLOWER):
+        return None
+    conference = db.session().get(Conference, conference_id)
+    if conference is None or not conference.is_open:
+        return None
+    if view is None:  # not said: the session decides
+        view = PRESENTER if may_present(conference, current_user) else FOLLOWER
+    participant = current_participant(conference)
+    if view in (PRESENTER, SCREEN):
+        if not may_present(conference, current_user):
+            return None
+        # a coach who joined on this phone and is now on the coach panel is still there
+        return Client(conference_id, conference.code, view, participant.id if participant else None)
+    return Client(conference_id, conference.code, FOLLOWER, participant.id) if participant else None
+
+
+ROOMS = {PRESENTER: presenter_room, SCREEN: screen_room, FOLLOWER: audience_room}
+
+
+def on_connect(auth=None):
+    client = _identify(auth)
+    if client is None:
+        raise ConnectionRefusedError("not a member of this conference")
+    _clients().add(request.sid, client)
+    join_room(ROOMS[client.view](client.conference_id))
+    if client.participant_id:
+        join_room(participant_room(client.participant_id))
+        conferences.set_online(db.session(), client.participant_id, True)
+        pushes.push_participants(client.conference_id)
+
+
+def on_disconnect(reason=None):
+    client = _clients().remove(request.sid)
+    if client and client.participant_id and not _clients().of_participant(client.participant_id):
+        conferences.set_online(db.session(), client.participant_id, False)
+        pushes.push_participants(client.conference_id)
+
+
+def on_sync(data=None) -> dict:
+    """A (re)connected client asks where things are; only it gets the answer."""
+    client = client_of(request.sid)
+    if client is None:
+        return {"ok": False}
+    conference = db.session().get(Conference, client.conference_id)
+    if conference.state == ConferenceState.ENDED:
+        with decks.rendering():
+            from flask import url_for
+
+            url = (url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
+                   else url_for("live.ended", conference_id=conference.id))
+        pushes.emit("ended", {"url": url}, to=request.sid)
+        return {"ok": True}
+    deck = decks.deck_for(conference)
+    event, payload = pushes.slide_payloads(deck, pushes.state_of(conference, deck, shown=True))[client.view]
+    pushes.emit(event, payload, to=request.sid)
+    return {"ok": True, "seq": conference.seq, "position": conference.position}
+
+
+def on_goto(data=None) -> dict:
+    """The presenter moves; anybody else is refused. The answer says whether it is stored, or slow."""
+    client = client_of(request.sid)
+    if client is None or client.view != PRESENTER:
+        return {"ok": False, "error": "Only the presenter can change slides."}
+    position = data.get("position") if isinstance(data, dict) else None
+    if not isinstance(position, int) or isinstance(position, bool) or not -MAX_ID <= position <= MAX_ID:
+        return {"ok": False, "error": "That slide change was not understood."}
+    return current_app.extensions["live_writer"].move(client.conference_id, client.code, position)
