@@ -2,6 +2,7 @@
 `backup`, `restore`."""
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -158,21 +159,14 @@ def serve_command(host, port):
 
 
 def _serve(app: Flask, host: str, port: int) -> None:
-    """gevent's WSGI server; python-engineio's gevent driver serves WebSockets with simple-websocket."""
-    import gc
+    """Replace this process with gunicorn serving the app: one gevent worker, which serves every
+    conference from one event loop (WebSockets through python-engineio's gevent driver and
+    simple-websocket). Several processes are several `serve`s on their own ports (see the README).
 
-    from gevent.pywsgi import WSGIServer
-
-    # Everything loaded so far lives as long as the process: keep it out of the collector's full
-    # passes, which would otherwise pause every conference for a moment now and then.
-    gc.collect()
-    gc.freeze()
-    app.extensions["socketio"].start_background_task(_freeze_survivors)
+    Before that, it says which addresses phones can use; the worker's app (wsgi.py) learns where it
+    listens from CONFERENCE_LISTEN, for join links on the LAN address rather than loopback."""
     from .network import is_loopback, phone_urls
-    from .ops import logs
 
-    app.config["LISTEN_ADDRESS"] = (host, port)  # join links use a LAN address, not loopback
-    logs.configure(app)  # access lines on stdout, the app's log on stderr
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     click.echo(f"\n  Open http://{local}:{port}/ in your browser (Ctrl+C stops it).", err=True)
     if app.config.get("PUBLIC_URL"):
@@ -182,28 +176,16 @@ def _serve(app: Flask, host: str, port: int) -> None:
     elif is_loopback(host):
         click.echo(f"  Phones cannot reach {host}: it is this computer only. To let phones on the school\n"
                    f"  network join, start with --host 0.0.0.0 (or set PUBLIC_URL behind a proxy).\n", err=True)
-    WSGIServer((host, port), app, log=None).serve_forever()
-
-
-def _freeze_survivors(every: float = 5.0) -> None:
-    """Move long-lived objects (open connections, rendered decks) out of the collector's way too.
-
-    Young garbage is collected first, so little but living objects is frozen; a full pass over
-    1,000 phones' objects would otherwise stall a burst of slide changes for 100-300 ms.
-    """
-    import gc
-
-    import gevent
-
-    while True:
-        gevent.sleep(every)
-        gc.collect(1)
-        gc.freeze()
+    os.environ["CONFERENCE_LISTEN"] = f"{host}:{port}"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    os.execv(gunicorn, [gunicorn, "conference_app.wsgi:app", "--worker-class", "gevent", "--workers", "1",
+                        "--bind", f"{host}:{port}", "--worker-connections", "10000",
+                        # a worker whose event loop stops answering for 30 s is replaced
+                        "--timeout", "30", "--graceful-timeout", "10", "--keep-alive", "5",
+                        "--no-control-socket", "--log-level", "warning"])
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] in ("demo", "serve"):
-        from gevent import monkey
-
-        monkey.patch_all()
     cli.main()

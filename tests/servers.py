@@ -35,7 +35,8 @@ class LiveServer:
         script = Path(sys.executable).parent / "conference-app"
         with self.log.open("a") as log:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen([str(script), "serve", "--host", self.host, "--port", str(self.port)],
-                                         env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                                         env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)  # its own process group: gunicorn and worker
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -50,12 +51,13 @@ class LiveServer:
     def kill(self) -> None:
         """Like a crash: SIGKILL, no goodbye to the clients."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
     def stop(self) -> None:
+        """gunicorn's quick shutdown (SIGINT): open WebSockets are not waited for."""
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+            os.killpg(self.proc.pid, signal.SIGINT)
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:

@@ -7,17 +7,18 @@ Stored first, then rendered once per audience and fanned out:
 - hiding pushes `feedback_hidden` to the audience room; hidden items are never rendered for phones
   again (pushes, `feedback_sync` on every (re)connect, page loads all read `service.for_audience`).
 """
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 
 from .. import db
 from ..live.pushes import audience_room, emit, participant_room, presenter_room
+from ..live import sockets
 from ..live.sockets import FOLLOWER, PRESENTER, client_of
 from ..models import Conference, Feedback, Participant
 from . import service
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["socketio"].on_event("feedback_sync", on_feedback_sync)
+    sockets.on(app, "feedback_sync", on_feedback_sync)
 
 
 def render_items(entries, moderator: bool) -> str:
@@ -45,9 +46,9 @@ def push_resync(conference_id: int) -> None:
     emit("feedback_resync", {}, to=audience_room(conference_id))
 
 
-def on_feedback_sync(data=None):
+def on_feedback_sync(sid: str, data=None):
     """A (re)connected client asks for the feed; it gets the list it may see, and only it gets it."""
-    client = client_of(request.sid)
+    client = client_of(sid)
     if client is None:
         return {"ok": False}
     s = db.session()
@@ -63,5 +64,5 @@ def on_feedback_sync(data=None):
         html = render_items(service.for_audience(s, conference, participant), False)
     else:
         return {"ok": True}
-    emit("feedback_list", {"html": html, "show_all": conference.show_feedback}, to=request.sid)
+    emit("feedback_list", {"html": html, "show_all": conference.show_feedback}, to=sid)
     return {"ok": True}

@@ -2,16 +2,17 @@
 
 Who a connection is gets decided once, at connect, from the signed cookie session (never from
 anything the client says) and kept per socket id in this process. Every handler is registered the
-same way (`socketio.on_event`) and answers through its return value (the client's acknowledgement);
-pushes go through `pushes.emit`.
+same way (`on(app, event, handler)`: python-socketio's own handlers, `handler(sid, data)` in an app
+context, with no request context or cookie decoding per event) and answers through its return value
+(the client's acknowledgement); pushes go through `pushes.emit`.
 """
 from collections import defaultdict
 from dataclasses import dataclass
 
 import socketio as python_socketio
-from flask import Flask, current_app, request
+from flask import Flask, current_app, url_for
 from flask_login import current_user
-from flask_socketio import SocketIO, join_room
+from flask_socketio import SocketIO
 
 from .. import db
 from ..models import Conference, ConferenceState
@@ -123,14 +124,40 @@ def init_app(app: Flask) -> None:
     # land in the order pressed), without a new greenlet per event.
     socketio = SocketIO(app, async_mode=_async_mode(app), client_manager=manager, manage_session=False,
                         async_handlers=False, ping_interval=10, ping_timeout=20)
+    app.wsgi_app = _without_websocket_compression(app.wsgi_app)
     app.extensions["live_clients"] = Clients()
     app.extensions["live_participants"] = pushes.ParticipantLists(app)
     app.extensions["live_writer"] = SlideWriter(app)
     bus.init_app(app)
     app.extensions["live_bus"].on("participant_removed", drop_participant)
-    for event, handler in (("connect", on_connect), ("disconnect", on_disconnect), ("sync", on_sync),
-                           ("goto", on_goto)):
-        socketio.on_event(event, handler)
+    socketio.server.on("connect", lambda sid, environ, auth=None: _connect(app, sid, environ, auth), namespace="/")
+    for event, handler in (("disconnect", on_disconnect), ("sync", on_sync), ("goto", on_goto)):
+        on(app, event, handler)
+
+
+def on(app: Flask, event: str, handler) -> None:
+    """Register `handler(sid, data)` for a client event; it runs in an app context and its return value
+    is the client's acknowledgement. Features add their own events this way (feedback's `feedback_sync`)."""
+    def run(sid, data=None, *_rest):
+        with app.app_context():
+            try:
+                return handler(sid, data)
+            except Exception:  # noqa: BLE001  (a client gets an answer, never a dropped connection)
+                app.logger.exception("Socket.IO event %s failed", event)
+                return {"ok": False, "error": "Something went wrong on our side. Please try again."}
+
+    app.extensions["socketio"].server.on(event, run, namespace="/")
+
+
+def _without_websocket_compression(wsgi_app):
+    """WSGI middleware: refuse permessage-deflate. simple-websocket accepts it whenever a browser offers it,
+    and then compresses every push once per phone, with a compressor per connection; slide pushes are a
+    few kilobytes, and a burst to 1,000 phones cost far more CPU compressed than the bytes saved."""
+    def app(environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return app
 
 
 def _clients() -> Clients:
@@ -174,48 +201,54 @@ def _identify(auth) -> Client | None:
 ROOMS = {PRESENTER: presenter_room, SCREEN: screen_room, FOLLOWER: audience_room}
 
 
-def on_connect(auth=None):
-    client = _identify(auth)
-    if client is None:
-        raise ConnectionRefusedError("not a member of this conference")
-    _clients().add(request.sid, client)
-    join_room(ROOMS[client.view](client.conference_id))
-    if client.participant_id:
-        join_room(participant_room(client.participant_id))
-        conferences.set_online(db.session(), client.participant_id, True)
-        pushes.push_participants(client.conference_id)
+def _connect(app: Flask, sid: str, environ: dict, auth) -> bool:
+    """Who this is, from the cookie session of the handshake (the one request context a socket gets)."""
+    with app.request_context(environ):
+        try:
+            client = _identify(auth)
+        except Exception:  # noqa: BLE001  (refused, with the reason in the log, not a broken handshake)
+            app.logger.exception("Socket.IO connect failed")
+            return False
+        if client is None:
+            return False  # refused: not a member of this conference
+        _clients().add(sid, client)
+        server = app.extensions["socketio"].server
+        server.enter_room(sid, ROOMS[client.view](client.conference_id), namespace="/")
+        if client.participant_id:
+            server.enter_room(sid, participant_room(client.participant_id), namespace="/")
+            conferences.set_online(db.session(), client.participant_id, True)
+            pushes.push_participants(client.conference_id)
+    return True
 
 
-def on_disconnect(reason=None):
-    client = _clients().remove(request.sid)
+def on_disconnect(sid: str, reason=None) -> None:
+    client = _clients().remove(sid)
     if client and client.participant_id and not _clients().of_participant(client.participant_id):
         conferences.set_online(db.session(), client.participant_id, False)
         pushes.push_participants(client.conference_id)
 
 
-def on_sync(data=None) -> dict:
+def on_sync(sid: str, data=None) -> dict:
     """A (re)connected client asks where things are; only it gets the answer."""
-    client = client_of(request.sid)
+    client = client_of(sid)
     if client is None:
         return {"ok": False}
     conference = db.session().get(Conference, client.conference_id)
     if conference.state == ConferenceState.ENDED:
         with decks.rendering():
-            from flask import url_for
-
             url = (url_for("live.thanks", code=conference.code) if client.view == FOLLOWER
                    else url_for("live.ended", conference_id=conference.id))
-        pushes.emit("ended", {"url": url}, to=request.sid)
+        pushes.emit("ended", {"url": url}, to=sid)
         return {"ok": True}
     deck = decks.deck_for(conference)
     event, payload = pushes.slide_payloads(deck, pushes.state_of(conference, deck, shown=True))[client.view]
-    pushes.emit(event, payload, to=request.sid)
+    pushes.emit(event, payload, to=sid)
     return {"ok": True, "seq": conference.seq, "position": conference.position}
 
 
-def on_goto(data=None) -> dict:
+def on_goto(sid: str, data=None) -> dict:
     """The presenter moves; anybody else is refused. The answer says whether it is stored, or slow."""
-    client = client_of(request.sid)
+    client = client_of(sid)
     if client is None or client.view != PRESENTER:
         return {"ok": False, "error": "Only the presenter can change slides."}
     position = data.get("position") if isinstance(data, dict) else None

@@ -118,15 +118,17 @@ class Stack:
         """ExecStart of conference-app@<port>.service, then its ExecStartPost (waits for /readyz)."""
         out = (self.base / f"app-{port}.access.log").open("a")
         err = (self.base / f"app-{port}.log").open("a")
+        # Its own process group, like the unit's control group: `serve` becomes gunicorn and its worker.
         self.procs[port] = subprocess.Popen(self._unit_command("ExecStart", port), env=self.env, cwd=ROOT,
-                                            stdout=out, stderr=err)
+                                            stdout=out, stderr=err, start_new_session=True)
         out.close()
         err.close()
         ready = subprocess.run(self._unit_command("ExecStartPost", port), env=self.env, timeout=90)
         assert ready.returncode == 0, (self.base / f"app-{port}.log").read_text()[-3000:]
 
     def kill_app(self, port: int) -> None:
-        self.procs[port].send_signal(signal.SIGKILL)
+        """A crash: SIGKILL to the whole process (gunicorn and its worker), no goodbye to the phones."""
+        os.killpg(self.procs[port].pid, signal.SIGKILL)
         self.procs[port].wait(10)
 
     def start_nginx(self) -> None:
@@ -166,11 +168,11 @@ http {{
             self.nginx.wait(10)
         for proc in self.procs.values():
             if proc.poll() is None:
-                proc.terminate()
+                os.killpg(proc.pid, signal.SIGINT)  # gunicorn's quick shutdown
                 try:
                     proc.wait(10)
                 except subprocess.TimeoutExpired:
-                    proc.kill()
+                    os.killpg(proc.pid, signal.SIGKILL)
 
     def access_log(self, port: int) -> str:
         return (self.base / f"app-{port}.access.log").read_text()
