@@ -38,12 +38,21 @@ class AccessLog:
             status["code"] = int(code.split(" ", 1)[0])
             return start_response(code, headers, exc_info)
 
+        # A WebSocket is answered by the server's own handshake (no start_response); gunicorn's gevent
+        # worker ends it by StopIteration when it closes.
+        upgrade = environ.get("HTTP_UPGRADE", "").lower() == "websocket"
         try:
             body = self.app(environ, _start_response)
-        except BaseException:
-            status.setdefault("code", 500)
+        except StopIteration:
+            status.setdefault("code", 101 if upgrade else 0)
             self._write(environ, status, started)
             raise
+        except BaseException:
+            status.setdefault("code", 101 if upgrade else 500)
+            self._write(environ, status, started)
+            raise
+        if upgrade:
+            status.setdefault("code", 101)
         return _Closing(body, lambda: self._write(environ, status, started))
 
     def _write(self, environ, status, started) -> None:

@@ -121,3 +121,16 @@ def test_access_log_leaves_out_one_time_link_tokens(app):
     app.wsgi_app = AccessLog(app.wsgi_app, stream=out)
     app.test_client().get("/account/welcome/SECRET-TOKEN").close()
     assert "SECRET-TOKEN" not in out.getvalue() and '"GET /account/welcome/…" 404' in out.getvalue()
+
+
+def test_access_log_line_of_a_websocket_says_101():
+    out = io.StringIO()
+
+    def handshake_by_the_server(environ, start_response):
+        raise StopIteration()  # what gunicorn's gevent worker expects once a WebSocket is closed
+
+    log = AccessLog(handshake_by_the_server, stream=out)
+    with pytest.raises(StopIteration):
+        log({"REQUEST_METHOD": "GET", "PATH_INFO": "/socket.io/", "REMOTE_ADDR": "10.1.2.3",
+             "HTTP_UPGRADE": "websocket"}, lambda *a: None)
+    assert '10.1.2.3 "GET /socket.io/" 101 ' in out.getvalue()
