@@ -58,10 +58,13 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, feedback, goals, live, media, portfolio, presentations, records
+    from . import (accounts, admin, auth, errors, feedback, goals, live, media, network, ops, portfolio,
+                   presentations, records)
 
-    for module in (auth, admin, portfolio, goals, presentations, live, feedback, records, media, errors):
+    for module in (auth, accounts, admin, portfolio, goals, presentations, live, feedback, records, media, ops,
+                   errors):
         module.init_app(app)
+    app.add_template_global(network.join_problem, "join_problem")
 
     @app.after_request
     def _headers(response):
@@ -109,11 +112,8 @@ def create_app(config: dict | None = None) -> Flask:
             return redirect(url_for("portfolio.students"))
         return redirect(url_for("portfolio.mine"))
 
-    @app.get("/healthz")
-    def healthz():
-        return {"ok": True}
-
     from . import cli
 
     cli.init_app(app)
+    ops.trust_proxies(app)  # last, so that it runs first: everything inside sees the phone's address
     return app

@@ -1,4 +1,5 @@
-"""The `conference-app` command: `demo`, `serve`, `migrate`, `create-admin`."""
+"""The `conference-app` command: `demo`, `serve`, `migrate`, `create-admin`, `reset-password`,
+`backup`, `restore`."""
 import os
 import sys
 
@@ -11,6 +12,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(migrate_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(reset_password_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("migrate")
@@ -40,6 +44,64 @@ def create_admin_command(username, name, password):
     except AccountError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Admin {username} created.")
+
+
+@click.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username):
+    """Give USERNAME a one-time password (printed), to be changed at their next sign-in."""
+    from sqlmodel import select
+
+    from . import db
+    from .accounts.service import reset
+    from .models import User
+
+    s = db.session()
+    user = s.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise click.ClickException(f"There is no account {username!r}.")
+    password = reset(s, user)
+    click.echo(f"One-time password for {user.display_name} ({user.username}): {password}")
+    if not user.active:
+        click.echo("Note: this account is deactivated; reactivate it on the People page to let them sign in.")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path())
+@click.option("--keep", type=int, default=None, help="Then delete all but the newest KEEP archives in DEST.")
+@with_appcontext
+def backup_command(dest, keep):
+    """Write one archive (database snapshot + media) into the directory DEST (or to DEST.tar.gz)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, backup
+
+    try:
+        archive, manifest = backup(current_app, Path(dest), keep)
+    except BackupError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Backup written: {archive} ({manifest['database']} database, {manifest['media_files']} media files)")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path())
+@with_appcontext
+def restore_command(archive):
+    """Restore ARCHIVE (from `backup`) into this empty instance (DATABASE_URL, MEDIA_ROOT)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, restore
+
+    try:
+        manifest = restore(current_app, Path(archive))
+    except BackupError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Restored the backup of {manifest['created']} ({manifest['media_files']} media files).")
 
 
 @click.command("demo-data")
@@ -98,9 +160,24 @@ def serve_command(host, port):
 def _serve(app: Flask, host: str, port: int) -> None:
     """Replace this process with gunicorn serving the app: one gevent worker, which serves every
     conference from one event loop (WebSockets through python-engineio's gevent driver and
-    simple-websocket). Several processes are several `serve`s on their own ports (see the README)."""
-    click.echo(f"\n  Open http://{host}:{port}/ in your browser (Ctrl+C stops it).\n")
+    simple-websocket). Several processes are several `serve`s on their own ports (see the README).
+
+    Before that, it says which addresses phones can use; the worker's app (wsgi.py) learns where it
+    listens from CONFERENCE_LISTEN, for join links on the LAN address rather than loopback."""
+    from .network import is_loopback, phone_urls
+
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    click.echo(f"\n  Open http://{local}:{port}/ in your browser (Ctrl+C stops it).", err=True)
+    if app.config.get("PUBLIC_URL"):
+        click.echo(f"  Phones use {app.config['PUBLIC_URL']} (PUBLIC_URL).\n", err=True)
+    elif urls := phone_urls(host, port):
+        click.echo("  Phones on the same network open: " + "  ".join(urls) + "\n", err=True)
+    elif is_loopback(host):
+        click.echo(f"  Phones cannot reach {host}: it is this computer only. To let phones on the school\n"
+                   f"  network join, start with --host 0.0.0.0 (or set PUBLIC_URL behind a proxy).\n", err=True)
+    os.environ["CONFERENCE_LISTEN"] = f"{host}:{port}"
     sys.stdout.flush()
+    sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "conference_app.wsgi:app",
                               "--worker-class", "gevent", "--workers", "1", "--bind", f"{host}:{port}",
                               "--worker-connections", "10000",

@@ -43,6 +43,10 @@ def from_environment(instance_path: str) -> dict:
         # The address phones use to reach this server, for the join link and QR code
         # (e.g. http://192.168.1.20:5000); by default, the address the presenter used.
         "PUBLIC_URL": env("PUBLIC_URL") or None,
+        # How many reverse proxies (nginx) stand in front and may be believed about the client's address
+        # (X-Forwarded-For/-Proto/-Host/-Port, Werkzeug's ProxyFix); 0: none, forwarded headers are ignored.
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
+        "LOG_FORMAT": env("LOG_FORMAT", "text"),  # "json": access and app log lines as JSON
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",

@@ -52,6 +52,9 @@ class User(UserMixin, SQLModel, table=True):
     role: str = Field(max_length=16, default=Role.STUDENT)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+    tutor_group_id: int | None = fk("tutorgroup.id", nullable=True, ondelete="SET NULL")
+    # Set by a reset (a one-time password) or an import: the next sign-in must choose a new password.
+    must_change_password: bool = Field(default=False)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
@@ -68,6 +71,23 @@ class User(UserMixin, SQLModel, table=True):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class TutorGroup(SQLModel, table=True):
+    """A class or tutor group, imported with the accounts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True, index=True)
+
+
+class PasswordToken(SQLModel, table=True):
+    """A one-time link to choose a password (first sign-in after an import): only its SHA-256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = fk("user.id")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class CoachAssignment(SQLModel, table=True):

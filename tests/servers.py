@@ -21,7 +21,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, media_root: Path, log_dir: Path, **env):
+    def __init__(self, database_url: str, media_root: Path, log_dir: Path, host: str = "127.0.0.1", **env):
+        self.host = host  # where it listens ("0.0.0.0": every interface); tests talk to it on 127.0.0.1
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
@@ -33,7 +34,7 @@ class LiveServer:
     def start(self, timeout: float = 30) -> "LiveServer":
         script = Path(sys.executable).parent / "conference-app"
         with self.log.open("a") as log:  # the child keeps its own copy of the descriptor
-            self.proc = subprocess.Popen([str(script), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            self.proc = subprocess.Popen([str(script), "serve", "--host", self.host, "--port", str(self.port)],
                                          env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)  # its own process group: gunicorn and worker
         deadline = time.monotonic() + timeout

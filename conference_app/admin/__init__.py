@@ -5,6 +5,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def init_app(app: Flask) -> None:
-    from . import routes  # noqa: F401  (registers the views on bp)
+    from . import imports, routes  # noqa: F401  (registers the views on bp)
 
     app.register_blueprint(bp)

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..models import Role
@@ -22,3 +23,18 @@ class CoachesForm(FlaskForm):
     coaches = SelectMultipleField("Coaches", coerce=int,
                                   widget=widgets.ListWidget(prefix_label=False),
                                   option_widget=widgets.CheckboxInput())
+
+
+class ImportForm(FlaskForm):
+    """Step 1: the CSV file, for a preview."""
+
+    file = FileField("CSV file", validators=[FileRequired(message="Choose the CSV file to import.")],
+                     description="One person per line: name, username or email, role, group, coach. "
+                                 "See the example file.",
+                     render_kw={"accept": ".csv,text/csv"})
+
+
+class ConfirmImportForm(FlaskForm):
+    """Step 2: the same file's text again (nothing is kept on the server between the two steps)."""
+
+    text = HiddenField(validators=[DataRequired()])

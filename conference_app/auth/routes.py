@@ -18,7 +18,9 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session().get(User, int(user_id))
+    """The signed-in user; a deactivated account is signed out at its next request."""
+    user = db.session().get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import access, db, extend
 from ..answers import back_to, changed
 from ..extensions import limiter
+from ..network import join_base
 from ..models import AudienceRole, ConferenceState, User
 from ..presentations.access import editable_or_abort
 from ..presentations.slides import readiness
@@ -17,9 +18,9 @@ from .forms import CodeForm, JoinForm
 
 
 def join_url(conference) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    path = url_for("live.join", code=conference.code)
-    return f"{base.rstrip('/')}{path}" if base else url_for("live.join", code=conference.code, _external=True)
+    """The link phones open: PUBLIC_URL, else a LAN address rather than loopback (network.join_base)."""
+    base, _problem = join_base()
+    return base + url_for("live.join", code=conference.code)
 
 
 # ---- the presenting student (or their coach) ---------------------------------------------------
