@@ -103,10 +103,20 @@ class ParticipantLists:
         self.renders = 0  # lists rendered so far (tests check a storm of joins renders few)
 
     def changed(self, conference_id: int) -> None:
+        if not self._may_be_watched(conference_id):
+            return
         self.dirty.add(conference_id)
         if not self.scheduled:
             self.scheduled = True
             self.app.extensions["socketio"].start_background_task(self._flush)
+
+    def _may_be_watched(self, conference_id: int) -> bool:
+        """Whether a presenter view may be open: in one process, someone in the presenter room; with a
+        message queue, always (the view may be connected to another process)."""
+        if self.app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+            return True
+        rooms = self.app.extensions["socketio"].server.manager.rooms.get("/", {})
+        return presenter_room(conference_id) in rooms
 
     def _flush(self) -> None:
         self.app.extensions["socketio"].sleep(self.delay)
@@ -119,7 +129,7 @@ class ParticipantLists:
                 except Exception:  # (one conference's list must not stop the others')
                     self.app.logger.exception("conference %s: participant list not pushed", conference_id)
 
-    def _push(self, conference_id: int) -> None:
+    def _push(self, conference_id: int, to: str | None = None) -> None:
         s = db.session()
         conference = s.get(Conference, conference_id)
         if conference is None:
@@ -128,4 +138,8 @@ class ParticipantLists:
             html = render_template("live/_participants.html", conference=conference,
                                    participants=conferences.participants(s, conference_id))
         self.renders += 1
-        emit("participants", {"html": html}, to=presenter_room(conference_id))
+        emit("participants", {"html": html}, to=to or presenter_room(conference_id))
+
+    def send_to(self, conference_id: int, sid: str) -> None:
+        """The list as it is now, to one presenter view that (re)connected."""
+        self._push(conference_id, to=sid)

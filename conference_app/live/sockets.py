@@ -250,6 +250,8 @@ def on_sync(sid: str, data=None) -> dict:
     deck = decks.deck_for(conference)
     event, payload = pushes.slide_payloads(deck, pushes.state_of(conference, deck, shown=True))[client.view]
     pushes.emit(event, payload, to=sid)
+    if client.view == PRESENTER:  # who joined while this view was not connected
+        current_app.extensions["live_participants"].send_to(conference.id, sid)
     return {"ok": True, "seq": conference.seq, "position": conference.position}
 
 

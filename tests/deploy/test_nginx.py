@@ -25,7 +25,6 @@ import socketio
 from requests.adapters import HTTPAdapter
 
 from tests.live.clients import Browser, joined
-from tests.live.conftest import build_school
 from tests.helpers import PASSWORD
 from tests.servers import free_port
 
@@ -283,7 +282,7 @@ def test_https_hsts_static_caching_and_readiness_through_nginx(stack):
 
 
 def test_sixty_phones_from_sixty_addresses_join_within_a_minute(app, make, stack):
-    school = build_school(app, make)
+    school = make.school()
     addresses = [f"127.0.1.{i}" for i in range(1, 61)]
 
     def join(address):
@@ -307,7 +306,7 @@ def test_sixty_phones_from_sixty_addresses_join_within_a_minute(app, make, stack
 
 
 def test_phones_on_both_processes_follow_and_resume_after_a_process_is_killed(app, make, stack):
-    school = build_school(app, make)
+    school = make.school()
     presenter = NginxPhone(stack, _sign_in(stack, "amara"), school.conference.id, view="presenter",
                            transport="websocket")
     phones = {}

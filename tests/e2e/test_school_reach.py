@@ -8,7 +8,6 @@ import zxingcpp
 from PIL import Image
 
 from conference_app.network import is_loopback, lan_addresses
-from tests.live.conftest import build_school
 from tests.servers import LiveServer
 
 
@@ -25,7 +24,7 @@ def live_server(database_url, tmp_path_factory):
 
 @pytest.fixture
 def school(app, make):
-    return build_school(app, make, live=False)
+    return make.school(live=False)
 
 
 def _decode_qr(page) -> str:

@@ -19,7 +19,6 @@ from conference_app import create_app
 from conference_app.models import Feedback, MediaFile, User
 from tests.conftest import unit_config
 from tests.live.clients import joined
-from tests.live.conftest import build_school
 from tests.servers import LiveServer
 
 CLI = str(Path(sys.executable).parent / "conference-app")
@@ -68,7 +67,7 @@ def _cli(*args, database_url, media_root, check=True):
 
 
 def test_backup_while_phones_send_feedback_then_restore(app, make, live_server, database_url, fresh_url, tmp_path):
-    school = build_school(app, make)
+    school = make.school()
     phones = [joined(live_server, school.conference.code, f"Phone {i}") for i in range(6)]
     acked: list[tuple[float, str]] = []
     stop = threading.Event()

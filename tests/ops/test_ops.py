@@ -102,9 +102,8 @@ def test_join_base(app):
 
 def test_lobby_on_loopback_says_how_to_fix_it_and_the_qr_code_follows_public_url(app, make):
     from tests.helpers import PASSWORD
-    from tests.live.conftest import build_school
 
-    school = build_school(app, make, live=False)
+    school = make.school(live=False)
     student = app.test_client()
     assert student.post("/login", data={"username": "amara", "password": PASSWORD},
                         base_url="http://127.0.0.1:5000").status_code == 303
