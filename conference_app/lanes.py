@@ -6,7 +6,8 @@ stalled every slide change for seconds. A lane lets `width` such requests run at
 and keeps the rest waiting before any of that work starts, so the loop keeps turning: a slide change
 waits for a couple of messages at most, and each phone still gets its answer within seconds.
 
-A feature opens a lane for its own routes in its `init_app`: `lanes.open(app, "POST", pattern, width)`.
+A feature opens a lane for its own routes in its `init_app`: `lanes.open(app, "POST", pattern, width)`
+(feedback for its messages; the portfolio for uploads, whose bodies are parsed on the loop).
 """
 import re
 import threading
