@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from . import clock, db, extend
+from . import clock, db, extend, languages
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
     db.init_app(app)
     clock.init_app(app)
+    languages.init_app(app)
     extend.init_app(app)
     compress.init_app(app)
     csrf.init_app(app)
