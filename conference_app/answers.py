@@ -60,10 +60,22 @@ def saved_answer(url: str, form=None, saved_at=None):
     return changed("_saved.html", url, error or "Saved.", 422 if error else 200, error=error, saved_at=saved_at)
 
 
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path of this site ("/portfolio/?tag=x"), else None. Browsers drop tabs and line
+    breaks from a URL and read a backslash as a slash ("/%09/evil.example" leaves the site): a control
+    character, a backslash, a scheme or a host, and it is refused."""
+    if not target or not target.startswith("/") or "\\" in target or not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path.startswith("//"):
+        return None
+    return target
+
+
 def back_to(default: str) -> str:
     """Where a plain form post goes back to: the page it was sent from, when that is a page of this site
     (its path only); `default` otherwise."""
     sent_from = urlsplit(request.referrer or "")
-    if sent_from.netloc != request.host or not sent_from.path.startswith("/") or sent_from.path.startswith("//"):
+    if sent_from.netloc != request.host:
         return default
-    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+    return local_path(sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")) or default

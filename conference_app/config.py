@@ -19,7 +19,7 @@ def _secret_key(instance_path: str) -> str:
 def from_environment(instance_path: str) -> dict:
     """The app's settings; every one can be set by an environment variable of the same name."""
     env = os.environ.get
-    return {
+    settings = {
         "SECRET_KEY": _secret_key(instance_path),
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'conference.db'}"),
         "DB_POOL_SIZE": int(env("DB_POOL_SIZE", "20")),  # connections kept (and as many more at a peak)
@@ -50,5 +50,12 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
-        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # A signed-in browser is signed out after this long without a request, and after this long in all
+        # (a school day); forms' CSRF tokens last as long.
+        "SESSION_IDLE_MINUTES": int(env("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "12")),
+        # A family phone's place in an ended conference (its closing form, its thanks page) lasts this long.
+        "FAMILY_FORM_HOURS": int(env("FAMILY_FORM_HOURS", "48")),
     }
+    settings["WTF_CSRF_TIME_LIMIT"] = settings["SESSION_MAX_HOURS"] * 3600
+    return settings

@@ -90,6 +90,17 @@ class PasswordToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class SignIn(SQLModel, table=True):
+    """One signed-in browser: the session cookie carries its token (only the SHA-256 is kept here), so signing
+    out, a new password or the lifetimes end it on the server, whatever cookie a browser kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = fk("user.id")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    seen_at: datetime = Field(default_factory=utcnow)
+
+
 class CoachAssignment(SQLModel, table=True):
     """A coach follows a student."""
 

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlmodel import Session, delete, select
 
 from ..auth.accounts import is_coach_of
+from ..auth import sessions
 from ..auth.passwords import check_password
 from ..live.codes import ALPHABET
 from ..models import PasswordToken, User, utcnow
@@ -67,6 +68,7 @@ def reset(s: Session, target: User) -> str:
     target.password_hash = hash_password(password)
     target.must_change_password = True
     s.exec(delete(PasswordToken).where(PasswordToken.user_id == target.id))
+    sessions.end_all(s, target.id)  # whoever was signed in as them is no longer
     s.add(target)
     s.commit()
     return password
@@ -87,6 +89,7 @@ def set_own(s: Session, user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     s.exec(delete(PasswordToken).where(PasswordToken.user_id == user.id))
+    sessions.end_all(s, user.id, but_this_browser=True)  # a new password signs out every other browser
     s.add(user)
     s.commit()
 

@@ -4,6 +4,7 @@ from sqlmodel import select
 
 from .. import db
 from ..auth.accounts import AccountError, coaches_of, create_user, set_coaches
+from ..auth import sessions
 from ..auth.guards import role_required
 from ..models import Role, User
 from . import bp
@@ -70,6 +71,8 @@ def toggle_active(user_id: int):
         flash("You cannot deactivate your own account.", "error")
         return redirect(url_for("admin.users"), code=303)
     user.active = not user.active
+    if not user.active:
+        sessions.end_all(s, user.id)
     s.commit()
     flash(f"{user.display_name} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users"), code=303)

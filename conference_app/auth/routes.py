@@ -1,12 +1,15 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from datetime import UTC, datetime
+
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlmodel import select
 
 from .. import db
+from ..answers import local_path
 from ..extensions import limiter, login_manager
 from ..models import User
-from . import bp
+from . import bp, sessions
 from .forms import LoginForm
 from .passwords import check_password, hash_password
 
@@ -15,19 +18,10 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
 
 
-
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in user; a deactivated account is signed out at its next request."""
-    user = db.session().get(User, int(user_id))
-    return user if user is not None and user.active else None
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow a ?next= that stays on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """The signed-in user, while this browser's sign-in lasts on the server (see `sessions`)."""
+    return sessions.signed_in(int(user_id)) if user_id.isdigit() else None
 
 
 def _ip_and_username() -> str:
@@ -35,8 +29,21 @@ def _ip_and_username() -> str:
     return f"{get_remote_address()}/{request.form.get('username', '').strip().lower()[:64]}"
 
 
+def _a_wrong_password(response) -> bool:
+    """Only failed sign-ins count against the account's limit (the eleventh right one is no guess)."""
+    return response.status_code == 401
+
+
+def _locked_out(limit):
+    """Too many wrong passwords for this account: the form again, with how long to wait."""
+    wait = max(1, limit.reset_at - int(datetime.now(UTC).timestamp()))
+    return make_response(render_template("auth/login.html", form=LoginForm(), wait=wait), 429,
+                         {"Retry-After": str(wait)})
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_ip_and_username)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_ip_and_username,
+               deduct_when=_a_wrong_password, on_breach=_locked_out)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -49,8 +56,8 @@ def login():
         # An unknown username is checked against a throwaway hash, so both paths cost the same.
         ok = check_password(user.password_hash if user else hash_password("-"), form.password.data)
         if user and ok and user.active:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("index"), code=303)
+            sessions.start(user)
+            return redirect(local_path(request.args.get("next")) or url_for("index"), code=303)
         form.password.errors.append("That username and password do not match an account.")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -59,6 +66,6 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    sessions.end()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"), code=303)

@@ -14,7 +14,7 @@ from .service import FeedbackError
 
 
 def _closing_hours() -> int:
-    return int(current_app.config.get("FAMILY_FORM_HOURS", 48))
+    return current_app.config["FAMILY_FORM_HOURS"]
 
 
 # ---- phones: sending feedback --------------------------------------------------------------------

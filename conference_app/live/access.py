@@ -4,12 +4,14 @@
 - a follower: a participant whose token is in this browser's session and who was not removed;
 - media reach a follower only for audience-safe work on a slide that has been shown.
 """
-from flask import session
+from datetime import timedelta
+
+from flask import current_app, session
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import or_, select
 
 from .. import access, db
-from ..models import Conference, ItemKind, MediaFile, Participant, PortfolioItem, Slide, SlideVisit
+from ..models import Conference, ItemKind, MediaFile, Participant, PortfolioItem, Slide, SlideVisit, utcnow
 from . import conferences
 
 SESSION_KEY = "joined"  # {conference id: participant token}
@@ -36,7 +38,16 @@ def participant_tokens() -> list[str]:
 
 
 def _joined_as(conference: Conference) -> Participant | None:
-    token = session.get(SESSION_KEY, {}).get(str(conference.id))
+    """The participant this browser joined as; a place in a conference that ended more than
+    FAMILY_FORM_HOURS ago (the closing form's time) is forgotten: the session ends with the conference."""
+    joined = session.get(SESSION_KEY, {})
+    token = joined.get(str(conference.id))
+    if token is None:
+        return None
+    if conference.ended_at is not None and utcnow() - conference.ended_at > timedelta(
+            hours=current_app.config["FAMILY_FORM_HOURS"]):
+        session[SESSION_KEY] = {k: v for k, v in joined.items() if k != str(conference.id)}
+        return None
     return conferences.participant_by_token(db.session(), conference.id, token)
 
 
@@ -52,14 +63,15 @@ def was_removed(conference: Conference) -> bool:
 
 
 def follower_may_see_media(media: MediaFile, item: PortfolioItem) -> bool:
-    """The media policy for audience phones: audience-safe work on a shown slide; a PDF only as page images."""
+    """The media policy for audience phones: audience-safe work on a shown slide; a PDF only as the images of
+    the pages that slide showed (one page, or every page when the slide is the whole document)."""
     if media.variant == "original" and item.kind not in (ItemKind.VIDEO, ItemKind.AUDIO):
         return False
-    return item.audience_safe and follower_may_see_item(item.id)
+    return item.audience_safe and follower_may_see_item(item.id, media.page)
 
 
-def follower_may_see_item(item_id: int) -> bool:
-    """Is this item on a shown slide of an open conference this browser takes part in?"""
+def follower_may_see_item(item_id: int, page: int | None = None) -> bool:
+    """Is this item (this page of it) on a shown slide of an open conference this browser takes part in?"""
     joined = session.get(SESSION_KEY, {})
     if not joined:
         return False
@@ -74,7 +86,10 @@ def follower_may_see_item(item_id: int) -> bool:
         shown_slide_ids = set(s.exec(select(SlideVisit.slide_id).where(SlideVisit.conference_id == conference.id)))
         if not shown_slide_ids:
             continue
-        on_shown = s.exec(select(Slide.id).where(Slide.id.in_(shown_slide_ids), Slide.item_id == item_id)).first()
+        shown = select(Slide.id).where(Slide.id.in_(shown_slide_ids), Slide.item_id == item_id)
+        if page is not None:
+            shown = shown.where(or_(Slide.page.is_(None), Slide.page == page))
+        on_shown = s.exec(shown).first()
         if on_shown is not None:
             return True
     return False

@@ -250,12 +250,13 @@ def browse(code: str, position: int):
 
 @bp.get("/live/<code>/thanks")
 def thanks(code: str):
+    """The thank-you page, for this conference's own participants only (it names the student)."""
     s = db.session()
     conference = conferences.by_code(s, code)
-    if conference is None:
+    participant = current_participant(conference) if conference is not None else None
+    if participant is None:
         abort(404)
-    participant = current_participant(conference)
-    detour = extend.first("live.before_thanks", conference, participant) if participant else None
+    detour = extend.first("live.before_thanks", conference, participant)
     if detour is not None:
         return detour
     return render_template("live/thanks.html", conference=conference, participant=participant,

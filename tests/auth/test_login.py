@@ -49,10 +49,32 @@ def test_login_is_rate_limited(limited_app, app, make):
     codes = [client.post("/login", data={"username": "ada", "password": "guess-guess"}).status_code
              for _ in range(4)]
     assert codes == [401, 401, 401, 429]
-    assert "Too many tries" in client.post("/login", data={"username": "ada", "password": PASSWORD}).text
+    # the right password after the lockout: refused, but with the form and how long to wait
+    locked = client.post("/login", data={"username": "ada", "password": PASSWORD})
+    assert locked.status_code == 429 and 0 < int(locked.headers["Retry-After"]) <= 61
+    assert 'name="password"' in locked.text and "data-countdown=" in locked.text
+    assert "You can sign in again in <span" in locked.text
     # classmates behind the same school address can still sign in
     make.student("bo")
     assert client.post("/login", data={"username": "bo", "password": PASSWORD}).status_code == 303
+
+
+def test_only_failed_sign_ins_count_against_the_limit(limited_app, app, make):
+    """A coach signing in and out all morning is never locked out; three wrong guesses are."""
+    make.student("ada")
+    client = app.test_client()
+    for _ in range(6):
+        assert client.post("/login", data={"username": "ada", "password": PASSWORD}).status_code == 303
+        client.post("/logout")
+    assert client.post("/login", data={"username": "ada", "password": "guess-guess"}).status_code == 401
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/%09/evil.example/", "/\t/evil.example/", "/\\evil.example",
+                                    "https://evil.example/", "/%0Ax", "/%0d%0aSet-Cookie:x=1", "javascript:alert(1)"])
+def test_next_never_leaves_the_site_and_never_fails(client, make, target):
+    make.student("ada")
+    response = client.post(f"/login?next={target}", data={"username": "ada", "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
 @pytest.fixture

@@ -77,7 +77,11 @@ def test_the_closing_form_closes_after_a_while(app, cast):
     mum = join(app, code, "Mum")
     assert mum.get(f"/live/{code}/closing").status_code == 302  # still live: back to the slides
     end(app, cast.school.conference.id)
+    assert mum.get(f"/live/{code}/closing").status_code == 200
     app.config["FAMILY_FORM_HOURS"] = 0
-    assert mum.get(f"/live/{code}/closing").status_code == 410
-    assert mum.post(f"/live/{code}/closing", data={"stood_out": "x"}).status_code == 410
-    assert mum.get(f"/live/{code}/thanks").status_code == 200  # straight to the thank-you page
+    # the phone's place in the conference ended with the closing form: nothing of it opens any more
+    assert mum.get(f"/live/{code}/closing").status_code == 404
+    assert mum.post(f"/live/{code}/closing", data={"stood_out": "x"}).status_code == 404
+    assert mum.get(f"/live/{code}/thanks").status_code == 404
+    app.config["FAMILY_FORM_HOURS"] = 48
+    assert mum.get(f"/live/{code}/thanks").status_code == 404  # forgotten, not only hidden
