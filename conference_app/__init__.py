@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from . import clock, db, extend, languages
+from . import clock, db, extend, languages, text
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     clock.init_app(app)
     languages.init_app(app)
+    text.init_app(app)
     extend.init_app(app)
     compress.init_app(app)
     csrf.init_app(app)

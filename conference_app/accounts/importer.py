@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from ..models import CoachAssignment, Role, TutorGroup, User
+from ..text import InputError, clean_name
 
 # The preview sends the file's text back with the confirm button, and a form field may hold at most
 # Flask's MAX_FORM_MEMORY_SIZE (500 kB): 450 kB is some 5,000 people.
@@ -150,8 +151,11 @@ def read(text: str) -> list[Row]:
             row.coaches = [c.strip().lower() for c in re.split(r"[;|/]", cell(values, "coach")) if c.strip()]
             if not row.name:
                 row.errors.append("The name is missing.")
-            elif len(row.name) > 120:
-                row.errors.append("The name is longer than 120 characters.")
+            else:
+                try:
+                    row.name = clean_name(row.name, 120)
+                except InputError as e:
+                    row.errors.append(str(e))
             if not row.username:
                 row.errors.append("The username (or email) is missing.")
             elif not USERNAME.match(row.username):

@@ -5,10 +5,11 @@ from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..models import Role
+from ..text import Name
 
 
 class UserForm(FlaskForm):
-    display_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    display_name = StringField("Full name", validators=[DataRequired(), Name(120)])
     username = StringField("Username", validators=[
         DataRequired(), Length(min=2, max=64),
         Regexp(r"^[A-Za-z0-9._-]+$", message="Letters, digits, dots, dashes and underscores only."),

@@ -76,7 +76,7 @@ def join(s: Session, conference: Conference, name: str, role: str, user: User | 
         raise ConferenceError("This conference has ended.")
     if conference.locked:
         raise ConferenceError("This conference is locked: no one else can join.")
-    participant = Participant(conference_id=conference.id, display_name=name.strip()[:60], role=role,
+    participant = Participant(conference_id=conference.id, display_name=name.strip(), role=role,
                               user_id=user.id if user and role == AudienceRole.COACH else None,
                               token=secrets.token_urlsafe(24))
     s.add(participant)

@@ -4,6 +4,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..models import AudienceRole
+from ..text import Name
+
+NAME_LIMIT = 60
 
 ROLE_CHOICES = [SelectChoice(AudienceRole.FAMILY.value, "Family"),
                 SelectChoice(AudienceRole.GOVERNOR.value, "Governor"),
@@ -11,10 +14,10 @@ ROLE_CHOICES = [SelectChoice(AudienceRole.FAMILY.value, "Family"),
 
 
 class JoinForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(message="Please tell us your name."),
-                                                Length(max=60)],
-                       render_kw={"autocomplete": "name", "maxlength": 60},
-                       description="The student sees this name, for example “Grandma Rose” or “Dad”.")
+    name = StringField("Your name", validators=[DataRequired(message="Please tell us your name."), Name(NAME_LIMIT)],
+                       render_kw={"autocomplete": "name"},
+                       description=f"The student sees this name, for example “Grandma Rose” or “Dad” "
+                                   f"(up to {NAME_LIMIT} characters).")
     role = RadioField("You are", choices=ROLE_CHOICES, default=AudienceRole.FAMILY.value)
 
 

@@ -124,6 +124,8 @@ def filtered(query, kind: str = "", tag: str = ""):
     return query
 
 
-def all_tags(s: Session, owner_id: int) -> list[str]:
-    return list(s.exec(select(ItemTag.name).join(PortfolioItem, PortfolioItem.id == ItemTag.item_id)
-                       .where(PortfolioItem.owner_id == owner_id).distinct().order_by(ItemTag.name)))
+def all_tags(s: Session, visible) -> list[str]:
+    """The tags of the items in `visible` (a select() of items the viewer may see: a coach's filter never
+    names a tag that only a private item has)."""
+    ids = visible.with_only_columns(PortfolioItem.id).order_by(None)
+    return list(s.exec(select(ItemTag.name).where(ItemTag.item_id.in_(ids)).distinct().order_by(ItemTag.name)))

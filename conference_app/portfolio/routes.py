@@ -27,10 +27,11 @@ def _grid(owner: User):
     """The items of owner that the viewer may see, filtered by ?tag= and ?kind=."""
     s = db.session()
     kind, tag = request.args.get("kind", ""), request.args.get("tag", "").strip().lower()
-    rows = list(s.exec(items.filtered(visible_items(current_user, owner), kind, tag)))
+    visible = visible_items(current_user, owner)
+    rows = list(s.exec(items.filtered(visible, kind, tag)))
     ids = [i.id for i in rows]
     return dict(items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
-                kind=kind, tag=tag, owner=owner, all_tags=items.all_tags(s, owner.id),
+                kind=kind, tag=tag, owner=owner, all_tags=items.all_tags(s, visible),
                 kind_labels=items.KIND_LABELS)
 
 

@@ -85,7 +85,7 @@ def new():
 
 def _slides_context(pres: Presentation, **extra) -> dict:
     s = db.session()
-    views = deck(s, pres)
+    views = deck(s, pres, viewer=current_user)
     editable = can_edit(current_user, pres)
     forms = {}
     for v in views:
@@ -167,7 +167,7 @@ def picker(presentation_id: int):
     used = {(sl.item_id, sl.page) for sl in ordered_slides(s, pres.id) if sl.item_id}
     context = dict(pres=pres, items=rows, thumbs=items.thumbs_for(s, ids), tags=items.tags_for(s, ids),
                    pages=pages_of(s, [i.id for i in rows if i.kind == ItemKind.DOCUMENT]), used=used,
-                   kind=kind, tag=tag, all_tags=items.all_tags(s, pres.owner_id), kind_labels=items.KIND_LABELS,
+                   kind=kind, tag=tag, all_tags=items.all_tags(s, query), kind_labels=items.KIND_LABELS,
                    used_items={i for i, _ in used}, add_form=AddSlideForm(formdata=None))
     return fragment_or_page("presentations/_picker.html", "presentations/picker.html", **context)
 
@@ -223,7 +223,7 @@ def edit_slide(presentation_id: int, slide_id: int):
         slide.duration_seconds = form.duration()
     pres.updated_at = utcnow()
     s.commit()
-    views = deck(s, pres)
+    views = deck(s, pres, viewer=current_user)
     return changed("presentations/_saved.html",
                    url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}",
                    "Saved the slide.", view=next(v for v in views if v.slide.id == slide.id),
@@ -281,7 +281,7 @@ def move(presentation_id: int, slide_id: int):
     focus_dir = direction
     if (direction == "up" and at == 0) or (direction == "down" and at == len(slides) - 1):
         focus_dir = "down" if direction == "up" else "up"
-    title = deck(db.session(), pres, slides)[at].title
+    title = deck(db.session(), pres, slides, viewer=current_user)[at].title
     return _slides_answer(pres, announce=f"Moved “{title}” to position {at + 1} of {len(slides)}.",
                           focus=f"move-{focus_dir}-{slide.id}")
 
@@ -291,7 +291,7 @@ def move(presentation_id: int, slide_id: int):
 def delete_slide(presentation_id: int, slide_id: int):
     pres = editable_or_abort(presentation_id, current_user)
     slide = slide_or_404(pres, slide_id)
-    title = deck(db.session(), pres, [slide])[0].title
+    title = deck(db.session(), pres, [slide], viewer=current_user)[0].title
     ordering.remove(db.session(), pres.id, slide.id)
     return _slides_answer(pres, announce=f"Removed “{title}”.", focus="add-slides")
 
@@ -347,7 +347,7 @@ def _comments_answer(pres, slide, done: str):
 @login_required
 def preview(presentation_id: int):
     pres = presentation_or_404(presentation_id, current_user)
-    views = deck(db.session(), pres)
+    views = deck(db.session(), pres, viewer=current_user)
     return render_template("presentations/preview.html", pres=pres, views=views,
                            total=total_seconds([v.slide for v in views]), can_edit=can_edit(current_user, pres))
 

@@ -6,6 +6,7 @@ number of queries per presentation (not per slide); the live conference renders 
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_login import current_user
 from sqlmodel import Session, select
 
 from ..goals.goals import all_goals
@@ -19,6 +20,7 @@ DEFAULT_TITLES = {SlideKind.TITLE: "Welcome to my conference", SlideKind.AGENDA:
                   SlideKind.SECTION: "New section", SlideKind.GOALS: "My goals",
                   SlideKind.QUESTIONS: "Questions for you"}
 NEEDS_ALT = (ItemKind.IMAGE, ItemKind.DOCUMENT)
+PRIVATE_WORK = "Private work"  # what anyone but its student reads where a private item is
 
 # The student-led-conference agenda: (kind, title, body shown to the audience, talking-point prompts, seconds)
 AGENDA_TEMPLATE = [
@@ -103,9 +105,12 @@ class SlideView:
     goals: list[Goal] = field(default_factory=list)
     agenda: list[str] = field(default_factory=list)
     next_title: str = ""
+    withheld: bool = False  # the work is private and this deck is not for its student: nothing of it is here
 
     @property
     def title(self) -> str:
+        if self.withheld:
+            return PRIVATE_WORK
         if self.slide.title:
             return self.slide.title
         if self.item is not None:
@@ -115,15 +120,17 @@ class SlideView:
     @property
     def audience_title(self) -> str:
         """The title an audience may see: withheld work keeps its own title to itself."""
-        return self.title if self.shown else (self.slide.title or "Work")
+        return self.title if self.shown or self.withheld else (self.slide.title or "Work")
 
     @property
     def shown(self) -> bool:
         """Does the audience see this slide's work? (Structure slides always show.)"""
-        return self.item is None or self.item.audience_safe
+        return not self.withheld and (self.item is None or self.item.audience_safe)
 
     @property
     def hidden_reason(self) -> str:
+        if self.withheld:
+            return "This work is private."
         if self.item is None or self.item.audience_safe:
             return ""
         if self.item.visibility == Visibility.PRIVATE:
@@ -133,8 +140,11 @@ class SlideView:
         return "This work shows other children and waits for a coach's approval."
 
 
-def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = None) -> list[SlideView]:
-    """A SlideView per slide, in order; a fixed number of queries whatever the length."""
+def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = None,
+         viewer: User | None = None) -> list[SlideView]:
+    """A SlideView per slide, in order; a fixed number of queries whatever the length. The student's private
+    work is in it only when `viewer` is that student; for anyone else (a coach, a live conference, a record)
+    such a slide is "Private work", with no title, file or text of the work."""
     slides = ordered_slides(s, presentation.id) if slides is None else slides
     owner = s.get(User, presentation.owner_id)
     item_ids = sorted({sl.item_id for sl in slides if sl.item_id})
@@ -149,13 +159,16 @@ def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = No
         goals = all_goals(s, presentation.owner_id)  # with their status: open ones first
     agenda = [sl.title for sl in slides if sl.kind == SlideKind.SECTION and sl.title]
     views = []
+    theirs = viewer is not None and viewer.is_authenticated and viewer.id == presentation.owner_id
     for n, sl in enumerate(slides, 1):
         item = found.get(sl.item_id) if sl.item_id else None
+        withheld = item is not None and item.visibility == Visibility.PRIVATE and not theirs
+        item = None if withheld else item
         item_files = files.get(sl.item_id, []) if item else []
         views.append(SlideView(slide=sl, number=n, total=len(slides), owner=owner, item=item, files=item_files,
                                pages=sorted({f.page for f in item_files if f.page}),
                                goals=goals if sl.kind == SlideKind.GOALS else [],
-                               agenda=agenda if sl.kind == SlideKind.AGENDA else []))
+                               agenda=agenda if sl.kind == SlideKind.AGENDA else [], withheld=withheld))
     for current, following in zip(views, views[1:]):
         current.next_title = following.title
     return views
@@ -190,13 +203,17 @@ def readiness(s: Session, presentation: Presentation, views: list[SlideView] | N
 
     Call inside a request (the fix links are URLs). The live conference checks this before it starts.
     """
-    views = deck(s, presentation) if views is None else views
+    views = deck(s, presentation, viewer=current_user) if views is None else views
     if not views:
         return [Problem(None, None, presentation.title, "This presentation has no slides yet.",
                         url_for("presentations.editor", presentation_id=presentation.id), "Add slides")]
     problems = []
     for v in views:
         item = v.item
+        if v.withheld:
+            problems.append(Problem(v.slide, v.number, v.title, "This slide's work is private, so the audience "
+                                    "would not see it.", url_for("presentations.editor",
+                                                                 presentation_id=presentation.id), "See the slide"))
         if item is None:
             continue
         edit = url_for("portfolio.edit", item_id=item.id)

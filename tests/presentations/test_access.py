@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from conference_app import db
 from conference_app.auth.accounts import set_coaches
-from conference_app.models import Goal, RehearsalComment, Slide
+from conference_app.models import Goal, RehearsalComment, Slide, SlideKind
 from tests.conftest import VIEWERS
 
 VIEW = {"owner": 200, "coach": 200, "anonymous": 302, "*": 404}
@@ -162,3 +162,39 @@ def test_private_item_is_not_shown_to_the_coach(app, cast, decks, make):
     assert "Nobody reads this" not in page
     with app.app_context():
         assert db.session().exec(select(Slide).where(Slide.presentation_id == pres.id)).one()
+
+
+def test_a_coach_sees_nothing_that_names_a_private_item(app, cast, decks, make):
+    """Not its title, its text, its tag or its file: on the editor, the preview ("Next:" and data-title), the
+    readiness check, the student's tag filter, and the record of a conference it was in."""
+    from conference_app.live import conferences
+    from conference_app.portfolio import items
+
+    owner = cast["people"]["owner"]
+    secret = make.item(owner, title="SECRET-DIARY", visibility="private", body="Nobody reads this")
+    with app.app_context():
+        s = db.session()
+        items.set_tags(s, s.get(type(secret), secret.id), ["secret-tag"])
+        s.commit()
+    pres = decks.make(owner, title="With secret", kinds=(SlideKind.TITLE,), items=[secret])
+    coach, student = cast["client"]("coach"), cast["client"]("owner")
+    pages = {url: coach.get(url) for url in (f"/presentations/{pres.id}", f"/presentations/{pres.id}/preview",
+                                             f"/presentations/{pres.id}/readiness", f"/portfolio/students/{owner.id}")}
+    for url, page in pages.items():
+        assert page.status_code == 200, url
+        assert "SECRET-DIARY" not in page.text and "secret-tag" not in page.text and "Nobody reads" not in page.text
+    assert "Private work" in pages[f"/presentations/{pres.id}/preview"].text
+    assert "Private work" in pages[f"/presentations/{pres.id}/readiness"].text
+    # the student still sees their own work by its name
+    assert "SECRET-DIARY" in student.get(f"/presentations/{pres.id}").text
+    assert "secret-tag" in student.get("/portfolio/").text
+    with app.app_context():
+        s = db.session()
+        conference = conferences.create(s, s.get(type(pres), pres.id))
+        conferences.go_live(s, conference)
+        conferences.goto(s, conference.id, 1, conference.slide_ids)  # the private slide is shown
+        conferences.end(s, conference)
+        conference_id = conference.id
+    for url in (f"/conferences/{conference_id}/record", f"/conferences/{conference_id}/record.html"):
+        page = coach.get(url)
+        assert page.status_code == 200 and "SECRET-DIARY" not in page.text and "Private work" in page.text
