@@ -30,10 +30,83 @@
     if (shown && position) position.value = shown.dataset.position;
   }, true);
 
+  /* ---- the outbox: messages that could not be sent wait on the phone (localStorage, with their key) and go
+     by themselves when the connection is back; the server stores a key once, so a retry never doubles. */
+  var box = document.querySelector("[data-outbox]");
+  var formNow = function () { return document.querySelector("[data-feedback-form]"); };
+  var storeKey = box && formNow() ? "feedback-outbox:" + formNow().getAttribute("action") : null;
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "[]"); } catch (err) { return []; }
+  }
+  function save(list) {
+    try { window.localStorage.setItem(storeKey, JSON.stringify(list)); } catch (err) { /* private mode: on screen only */ }
+  }
+  function line(message, state, detail) {
+    var li = box.querySelector('[data-key="' + message.client_key + '"]');
+    if (!li) {
+      li = document.createElement("li");
+      li.className = "outbox__item";
+      li.dataset.key = message.client_key;
+      li.appendChild(document.createElement("p")).className = "outbox__body";
+      li.appendChild(document.createElement("p")).className = "outbox__state";
+      box.appendChild(li);
+    }
+    li.firstChild.textContent = message.body;
+    li.lastChild.textContent = detail ? box.dataset.refused + " " + detail : box.dataset[state];
+    li.dataset.state = state;
+    box.hidden = false;
+    if (state === "sent") window.setTimeout(function () { li.remove(); box.hidden = !box.children.length; }, 4000);
+  }
+  var flushing = false;
+  function flush() {
+    var list = load();
+    if (!box || flushing || !list.length || navigator.onLine === false) return;
+    var form = formNow(), token = form && form.querySelector("[name=csrf_token]");
+    if (!form) return;
+    flushing = true;
+    var message = list[0];
+    line(message, "sending");
+    var body = new URLSearchParams(message);
+    if (token) body.set("csrf_token", token.value);
+    fetch(form.getAttribute("action"), { method: "POST", body: body, credentials: "same-origin",
+                                         headers: { "HX-Request": "true" } })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          flushing = false;
+          if (response.status === 429 || response.status >= 500) { line(message, "waiting"); return; }
+          save(load().filter(function (m) { return m.client_key !== message.client_key; }));
+          if (response.ok) line(message, "sent");
+          else {
+            var why = new DOMParser().parseFromString(html, "text/html").querySelector(".error");
+            line(message, "refused", why ? why.textContent.trim() : String(response.status));
+          }
+          flush();
+        });
+      }, function () { flushing = false; line(message, "waiting"); });
+  }
+  if (box) {
+    load().forEach(function (m) { line(m, "waiting"); });
+    window.addEventListener("online", flush);
+    window.setInterval(flush, 15000);
+    document.addEventListener("DOMContentLoaded", flush);
+    if (document.readyState !== "loading") flush();
+  }
+
   document.addEventListener("htmx:sendError", function (e) {
     var form = e.detail.elt.closest && e.detail.elt.closest("[data-feedback-form]");
-    var status = form && form.querySelector("[data-send-status]");
-    if (status) status.textContent = "Not sent: check your connection and tap Send again.";
+    if (!form || !box) return;
+    var data = new FormData(form), message = {};
+    ["client_key", "kind", "body", "position"].forEach(function (name) { message[name] = data.get(name) || ""; });
+    if (!message.body.trim()) return;
+    var list = load().filter(function (m) { return m.client_key !== message.client_key; });
+    list.push(message);
+    save(list);
+    line(message, "waiting");
+    form.querySelector("textarea").value = "";
+    delete form.dataset.keyed;
+    prepare(form); // a new key for the next message
+    var status = form.querySelector("[data-send-status]");
+    if (status) status.textContent = box.dataset.kept;
   });
 
   /* ---- live feeds ---- */
@@ -55,7 +128,7 @@
   }
   function sync() { socket.emit("feedback_sync", {}); }
 
-  socket.on("connect", sync);
+  socket.on("connect", function () { sync(); flush(); });
   if (socket.connected) sync();
   socket.on("feedback", place);
   socket.on("feedback_hidden", function (data) {

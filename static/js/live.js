@@ -46,7 +46,11 @@
       missed = 0;
     });
   });
-  socket.on("disconnect", function () { pending = 0; setStatus("Reconnecting… Slide changes are not sent until the connection is back.", "down"); });
+  socket.on("disconnect", function () {
+    pending = 0;
+    setStatus(view === "presenter" ? "Reconnecting… Slide changes are not sent until the connection is back."
+                                   : "Reconnecting…", "down");
+  });
   socket.on("connect_error", function () { setStatus("Reconnecting…", "down"); });
   socket.on("status", function (data) { setStatus(data.text, data.state); });
   socket.on("removed", function (data) { socket.disconnect(); window.location.href = data.url; });
