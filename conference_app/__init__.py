@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import clock, db, extend, languages, text
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
+from .models import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +24,7 @@ class DatabaseId(IntegerConverter):
     them is an ordinary 404, not an overflow in the driver."""
 
     def __init__(self, map, *args, **kwargs):  # (map: Werkzeug's own name for it)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

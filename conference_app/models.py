@@ -15,6 +15,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+MAX_ID = 2**31 - 1  # the largest id both databases hold (PostgreSQL's integer): past it, an id names nothing
+
+
 def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True):
     """A foreign key column that follows its parent on delete."""
     return Field(

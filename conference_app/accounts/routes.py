@@ -56,7 +56,7 @@ def change_password():
 def reset(user_id: int):
     """An admin (anyone) or a coach (their own students) gives a one-time password, shown once."""
     s = db.session()
-    target = s.get(User, user_id) if user_id < 2**31 else None
+    target = s.get(User, user_id)
     if target is None:
         abort(404)
     if not service.may_reset(current_user, target, s):

@@ -15,14 +15,13 @@ from flask_login import current_user
 from flask_socketio import SocketIO
 
 from .. import db
-from ..models import Conference, ConferenceState
+from ..models import MAX_ID, Conference, ConferenceState
 from . import bus, conferences, decks, pushes
 from .access import current_participant, may_present
 from .pushes import audience_room, participant_room, presenter_room, screen_room
 from .writer import SlideWriter
 
 PRESENTER, SCREEN, FOLLOWER = "presenter", "screen", "follower"
-MAX_ID = 2**31 - 1  # ids past this exist in neither database; a client sending one is refused, not a 500
 
 
 @dataclass

@@ -3,6 +3,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..models import MAX_ID
 from .slides import STRUCTURE_KINDS
 
 
@@ -38,8 +39,8 @@ class SlideForm(FlaskForm):
 
 class AddSlideForm(FlaskForm):
     kind = StringField(validators=[DataRequired()])
-    item_id = IntegerField(validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    item_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
     def structure_kind(self) -> bool:
         return self.kind.data in STRUCTURE_KINDS
@@ -53,6 +54,6 @@ class CommentForm(FlaskForm):
 class OrderForm(FlaskForm):
     """Either `ids` (the full order the client saw) or `slide` + `to` (one move)."""
 
-    slide = IntegerField(validators=[Optional()])
-    to = IntegerField(validators=[Optional(), NumberRange(min=0)])
+    slide = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    to = IntegerField(validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     seen = HiddenField()

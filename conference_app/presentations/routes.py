@@ -8,7 +8,7 @@ from .. import db
 from ..answers import changed, fragment_or_page, refuse, retarget
 from ..auth.guards import role_required
 from ..extensions import htmx
-from ..models import (ItemKind, PortfolioItem, Presentation, RehearsalComment, Role, Slide,
+from ..models import (MAX_ID, ItemKind, PortfolioItem, Presentation, RehearsalComment, Role, Slide,
                       SlideKind, User, utcnow)
 from ..portfolio import items
 from . import bp, ordering
@@ -237,7 +237,7 @@ def _ids(raw: list[str]) -> list[int] | None:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or len(part) > 12:
+            if not part.isdigit() or len(part) > 12 or int(part) > MAX_ID:
                 return None
             out.append(int(part))
     return out
