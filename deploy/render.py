@@ -16,7 +16,8 @@ HERE = Path(__file__).resolve().parent
 REQUIRED = ["SERVER_NAME", "TLS_CERT", "TLS_KEY", "APP_ROOT", "APP_USER", "DATA_DIR", "APP_PORTS", "DATABASE_URL",
             "REDIS_URL", "SECRET_KEY", "BACKUP_DIR"]
 DEFAULTS = {"HTTP_PORT": "80", "HTTPS_PORT": "443", "TIMEZONE": "UTC", "MAX_UPLOAD_MB": "200", "LOG_FORMAT": "text",
-            "BACKUP_KEEP": "14", "ENV_FILE": "/etc/conference-app/env", "APP_HOST": "127.0.0.1"}
+            "BACKUP_KEEP": "14", "ENV_FILE": "/etc/conference-app/env", "APP_HOST": "127.0.0.1",
+            "SOCKETIO_CHANNEL": "conference-app", "NGINX_ACCESS_LOG": "/var/log/nginx/conference-app.access.log"}
 FILES = {
     "nginx/conference-app.conf.in": "nginx/conference-app.conf",
     "systemd/conference-app@.service.in": "systemd/conference-app@.service",

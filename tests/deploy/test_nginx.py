@@ -98,7 +98,9 @@ class Stack:
             f"APP_USER={os.environ.get('USER', 'root')}", f"DATA_DIR={self.data}",
             "APP_PORTS=" + " ".join(map(str, self.ports)), f"DATABASE_URL={self.database_url}",
             f"REDIS_URL={REDIS}", f"SECRET_KEY={secrets.token_hex(32)}", f"BACKUP_DIR={self.base / 'backups'}",
-            f"ENV_FILE={self.base / 'rendered' / 'conference-app.env'}"]) + "\n")
+            f"ENV_FILE={self.base / 'rendered' / 'conference-app.env'}",
+            f"SOCKETIO_CHANNEL=conference-app-test-{secrets.token_hex(4)}",  # never another run's pushes
+            f"NGINX_ACCESS_LOG={self.base / 'nginx' / 'logs' / 'site.access.log'}"]) + "\n")
         subprocess.run([sys.executable, str(ROOT / "deploy" / "render.py"), str(site), str(self.base / "rendered")],
                        check=True, capture_output=True)
         self.unit = (self.base / "rendered" / "systemd" / "conference-app@.service").read_text()
@@ -279,6 +281,14 @@ def test_https_hsts_static_caching_and_readiness_through_nginx(stack):
     assert "max-age=31536000" in static.headers["Strict-Transport-Security"]
     ready = requests.get(stack.url + "/readyz", verify=str(stack.cert)).json()
     assert ready["ok"] and ready["checks"]["redis (SOCKETIO_MESSAGE_QUEUE)"] == "ok"
+    # nginx's access log keeps paths without query strings or one-time link tokens
+    requests.get(stack.url + "/account/welcome/TOKEN-THAT-SIGNS-IN?next=SECRET-QUERY", verify=str(stack.cert))
+    log = stack.base / "nginx" / "logs" / "site.access.log"
+    deadline = time.monotonic() + 5
+    while "/account/welcome/" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert '"GET /account/welcome/[token]" 404' in text and "TOKEN-THAT" not in text and "SECRET-QUERY" not in text
 
 
 def test_sixty_phones_from_sixty_addresses_join_within_a_minute(app, make, stack):
