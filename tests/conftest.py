@@ -235,12 +235,9 @@ def phones():
 def live_server(database_url, tmp_path_factory):
     """The real app on a free port (gevent, WebSocket), sharing the tests' database; one per module.
 
-    Tests that use it must put their media in live_server.media_root (see `live_app_config`)."""
-    from tests.servers import LiveServer
+    Tests that use it must put their media in live_server.media_root (see `live_app_config`). A module
+    that needs other settings overrides this fixture with `serving(...)` and its own."""
+    from tests.servers import serving
 
-    media = tmp_path_factory.mktemp("live-media")
-    server = LiveServer(database_url, media, tmp_path_factory.mktemp("live-logs"))
-    server.media_root = media
-    server.start()
-    yield server
-    server.stop()
+    with serving(database_url, tmp_path_factory, "live") as server:
+        yield server

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -62,3 +63,17 @@ class LiveServer:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@contextmanager
+def serving(database_url: str, tmp_path_factory, name: str, host: str = "127.0.0.1", **env):
+    """A started LiveServer (media in its own folder, `server.media_root`), stopped afterwards: the one way
+    test modules run the real app, each with its own settings (a module-scoped fixture yields from this)."""
+    media = tmp_path_factory.mktemp(f"{name}-media")
+    server = LiveServer(database_url, media, tmp_path_factory.mktemp(f"{name}-logs"), host=host, **env)
+    server.media_root = media
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

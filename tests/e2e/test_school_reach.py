@@ -8,18 +8,14 @@ import zxingcpp
 from PIL import Image
 
 from conference_app.network import is_loopback, lan_addresses
-from tests.servers import LiveServer
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module")
 def live_server(database_url, tmp_path_factory):
     """`serve --host 0.0.0.0`, as a school runs it for phones on the LAN; the laptop opens 127.0.0.1."""
-    media = tmp_path_factory.mktemp("reach-media")
-    server = LiveServer(database_url, media, tmp_path_factory.mktemp("reach-logs"), host="0.0.0.0")
-    server.media_root = media
-    server.start()
-    yield server
-    server.stop()
+    with serving(database_url, tmp_path_factory, "reach", host="0.0.0.0") as server:
+        yield server
 
 
 @pytest.fixture

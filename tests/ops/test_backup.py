@@ -19,20 +19,15 @@ from conference_app import create_app
 from conference_app.models import Feedback, MediaFile, User
 from tests.conftest import unit_config
 from tests.live.clients import joined
-from tests.servers import LiveServer
+from tests.servers import serving
 
 CLI = str(Path(sys.executable).parent / "conference-app")
 
 
 @pytest.fixture(scope="module")
 def live_server(database_url, tmp_path_factory):
-    media = tmp_path_factory.mktemp("backup-media")
-    server = LiveServer(database_url, media, tmp_path_factory.mktemp("backup-logs"),
-                        FEEDBACK_RATE_LIMIT="10000 per minute")
-    server.media_root = media
-    server.start()
-    yield server
-    server.stop()
+    with serving(database_url, tmp_path_factory, "backup", FEEDBACK_RATE_LIMIT="10000 per minute") as server:
+        yield server
 
 
 @pytest.fixture
