@@ -35,6 +35,7 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT_PER_ADDRESS": env("LOGIN_RATE_LIMIT_PER_ADDRESS", "300 per minute"),
         "JOIN_RATE_LIMIT": env("JOIN_RATE_LIMIT", "30 per minute"),  # code guesses per address
         "FEEDBACK_RATE_LIMIT": env("FEEDBACK_RATE_LIMIT", "10 per minute"),  # messages per phone
+        "REACTION_RATE_LIMIT": env("REACTION_RATE_LIMIT", "5 per 10 seconds"),  # reactions per phone
         "TIMEZONE": env("TIMEZONE", "UTC"),  # the school's clock for the times on pages, e.g. Europe/London
         "SOCKETIO_MESSAGE_QUEUE": env("SOCKETIO_MESSAGE_QUEUE") or None,
         # the Redis channel the processes of one installation share (two installations on one Redis

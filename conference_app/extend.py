@@ -19,7 +19,10 @@ POINTS = {
     "live.presenter": "the presenter's page, beside the slide: render(conference)",
     "live.before_thanks": "a participant about to see the thank-you page: hook(conference, participant) -> "
                           "a response to send instead, or None",
+    "live.screen": "the projector screen, over the slide: render(conference)",
     "live.ended": "an ended conference (the presenter's ended page, the coach panel): render(conference)",
+    "records.sections": "a conference record, after its slides (also in its download: no scripts): "
+                        "render(record)",
     "portfolio.links": "the head of a student's portfolio page, for what else of theirs the viewer may open: "
                        "render(owner)",
     "portfolio.timeline": "the student's portfolio page, under the work: render(owner)",

@@ -389,3 +389,14 @@ class ConferenceReflection(SQLModel, table=True):
                                                 nullable=False, unique=True))
     body: str = Field(default="", max_length=5000)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ReactionCount(SQLModel, table=True):
+    """How many of one reaction a slide of a conference received (never who sent them)."""
+
+    __table_args__ = (UniqueConstraint("conference_id", "position", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    position: int
+    kind: str = Field(max_length=16)
+    count: int = 0

@@ -29,7 +29,8 @@ json_values = st.recursive(st.one_of(st.none(), st.booleans(), ids, st.floats(al
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
                                                                                        max_size=4), max_leaves=12)
 socket_payloads = st.one_of(json_values, st.fixed_dictionaries(
-    {}, optional={"position": json_values, "seq": json_values, "since": json_values, "conference": json_values,
+    {}, optional={"kind": st.sampled_from(["clap", "hand", "x"]), "position": json_values, "seq": json_values,
+                  "since": json_values, "conference": json_values,
                   "view": st.sampled_from(["presenter", "screen", "follower", "x"]), "key": json_values}))
 
 SKIP = {"static", "auth.logout"}  # signing out would only make the later examples anonymous
@@ -106,7 +107,7 @@ def test_no_socket_event_fails_whatever_it_is_sent(app, school, visitors, caplog
     try:
         if client.is_connected():
             for _ in range(data.draw(st.integers(1, 3))):
-                event = data.draw(st.sampled_from(["sync", "goto", "feedback_sync", "unknown"]))
+                event = data.draw(st.sampled_from(["sync", "goto", "feedback_sync", "react", "unknown"]))
                 answer = client.emit(event, data.draw(socket_payloads), callback=True)
                 assert answer is None or (isinstance(answer, dict) and "ok" in answer or "position" in answer), answer
                 assert not (isinstance(answer, dict) and "our side" in str(answer.get("error"))), (event, answer)
