@@ -334,7 +334,17 @@ class Feedback(SQLModel, table=True):
     answered: bool = False
     pinned: bool = False
     hidden: bool = False
+    me_too: int = 0  # how many other phones added themselves to this question (FeedbackMeToo: once each)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class FeedbackMeToo(SQLModel, table=True):
+    """A phone adding itself to another's question ("me too"): once per phone and question."""
+
+    __table_args__ = (UniqueConstraint("feedback_id", "participant_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    feedback_id: int = fk("feedback.id")
+    participant_id: int = fk("participant.id", index=False)
 
 
 class ConferenceNote(SQLModel, table=True):

@@ -73,6 +73,21 @@ def send(code: str):
                    sent=feedback)
 
 
+@bp.post("/live/<code>/feedback/<int:feedback_id>/me-too")
+def me_too(code: str, feedback_id: int):
+    """A phone adds itself to another's question, once; every feed gets the new count."""
+    s = db.session()
+    conference, participant = participant_or_abort(code)
+    feedback = _of_conference(Feedback, conference, feedback_id)
+    try:
+        if service.me_too(s, conference, participant, feedback):
+            realtime.push_feedback(feedback.id)
+    except FeedbackError as e:
+        return refuse(e.status, str(e))
+    return changed("feedback/_item.html", url_for("live.follow", code=conference.code), "Added.",
+                   e=service.entry(s, feedback, True), moderator=False)
+
+
 def _form_again(conference: Conference, form: FeedbackForm, e: FeedbackError | None = None):
     """The form back with the message kept and why it was not sent (same key: sending again stores it once;
     a key that cannot be read gets a new one)."""

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from ..models import (Action, ActionOwner, Conference, ConferenceNote, ConferenceState, FamilyForm, Feedback,
-                      FeedbackKind, Goal, GoalStatus, Participant, Slide, utcnow)
+                      FeedbackKind, FeedbackMeToo, Goal, GoalStatus, Participant, Slide, utcnow)
 from ..live import conferences, decks
 from ..text import InputError, clean_text
 
@@ -107,6 +107,7 @@ class Entry:
     name: str
     role: str
     slide_title: str
+    code: str = ""  # the conference's code, for a phone's "me too" (empty where there is none to press)
 
     @property
     def kind_label(self) -> str:
@@ -127,7 +128,9 @@ def _entries(s: Session, conference: Conference, *where, audience: bool, views=N
                   .where(Feedback.conference_id == conference.id, *where)
                   .order_by(Feedback.pinned.desc(), Feedback.created_at.desc(), Feedback.id.desc())).all()
     titles = slide_titles(s, conference, audience, views) if rows else {}
-    return [Entry(fb, name, role, titles.get(fb.position, f"Slide {fb.position + 1}")) for fb, name, role in rows]
+    code = conference.code if conference.is_open and conference.show_feedback else ""
+    return [Entry(fb, name, role, titles.get(fb.position, f"Slide {fb.position + 1}"), code)
+            for fb, name, role in rows]
 
 
 def for_moderators(s: Session, conference: Conference, views=None) -> list[Entry]:
@@ -150,7 +153,26 @@ def entry(s: Session, feedback: Feedback, audience: bool) -> Entry:
     participant = s.get(Participant, feedback.participant_id)
     titles = slide_titles(s, conference, audience)
     return Entry(feedback, participant.display_name, participant.role,
-                 titles.get(feedback.position, f"Slide {feedback.position + 1}"))
+                 titles.get(feedback.position, f"Slide {feedback.position + 1}"),
+                 conference.code if conference.is_open and conference.show_feedback else "")
+
+
+def me_too(s: Session, conference: Conference, participant: Participant, feedback: Feedback) -> bool:
+    """Add this phone to another's question, once; True when it counted now (False: it had already)."""
+    if not conference.is_open or not conference.show_feedback:
+        raise FeedbackError("Adding yourself to a question works while everyone's feedback is shown.", 409)
+    if feedback.hidden or feedback.kind != FeedbackKind.QUESTION or feedback.participant_id == participant.id:
+        raise FeedbackError("You can add yourself to other people's questions only.", 409)
+    try:
+        s.add(FeedbackMeToo(feedback_id=feedback.id, participant_id=participant.id))
+        s.flush()
+    except IntegrityError:
+        s.rollback()
+        return False
+    s.exec(update(Feedback).where(Feedback.id == feedback.id).values(me_too=Feedback.me_too + 1))
+    s.commit()
+    s.refresh(feedback)
+    return True
 
 
 def for_item(s: Session, item_id: int) -> list[tuple[Entry, Conference]]:

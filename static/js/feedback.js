@@ -117,14 +117,40 @@
   var me = feed.dataset.me;
 
   function adopt(el) {
-    if (el && me && el.dataset && el.dataset.author === me) el.classList.add("fb--mine");
+    if (!el || !el.dataset) return;
+    if (me && el.dataset.author === me) el.classList.add("fb--mine");
+    var button = el.querySelector("[data-me-too-button]");
+    if (button && remembered(el.id)) { button.disabled = true; button.setAttribute("aria-pressed", "true"); }
   }
+  // "Me too": which questions this phone joined (the server counts each phone once; this keeps the button down)
+  function remembered(id) { try { return window.localStorage.getItem("me-too:" + id) === "1"; } catch (e) { return false; } }
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var button = e.detail.elt;
+    if (!button.matches || !button.matches("[data-me-too-button]") || !e.detail.successful) return;
+    try { window.localStorage.setItem("me-too:" + e.detail.target.id, "1"); } catch (err) { /* private mode */ }
+    adopt(document.getElementById(e.detail.target.id));
+  });
+
+  // Moderators: "Most asked first" keeps the feed ordered by how many phones joined each question.
+  var sortButton = document.querySelector("[data-sort-me-too]");
+  function sortFeed() {
+    if (!sortButton || sortButton.getAttribute("aria-pressed") !== "true") return;
+    var items = Array.prototype.slice.call(feed.children);
+    items.sort(function (a, b) { return (parseInt(b.dataset.meToo, 10) || 0) - (parseInt(a.dataset.meToo, 10) || 0); });
+    items.forEach(function (li) { feed.appendChild(li); });
+  }
+  if (sortButton) sortButton.addEventListener("click", function () {
+    var on = sortButton.getAttribute("aria-pressed") !== "true";
+    sortButton.setAttribute("aria-pressed", on ? "true" : "false");
+    if (on) sortFeed(); else socket.emit("feedback_sync", {});
+  });
   function swap(target, html, style) { window.htmx.swap(target, html, { swapStyle: style }); }
   function place(data) {
     var id = "fb-" + data.id, old = document.getElementById(id);
     if (old) swap(old, data.html, "outerHTML");
     else swap(feed, data.html, "afterbegin");
     adopt(document.getElementById(id));
+    sortFeed();
   }
   function sync() { socket.emit("feedback_sync", {}); }
 
@@ -138,6 +164,7 @@
   socket.on("feedback_list", function (data) {
     swap(feed, data.html, "innerHTML");
     Array.prototype.forEach.call(feed.children, adopt);
+    sortFeed();
     var title = document.querySelector("[data-feed-title]");
     if (title) title.textContent = data.show_all ? title.dataset.all : title.dataset.own;
   });
