@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, db
-from ..answers import refuse
+from ..answers import errors_of, refuse
 from ..auth.guards import role_required
 from ..extensions import htmx
 from ..goals.goals import all_goals
@@ -78,7 +78,7 @@ def edit_competency(competency_id: int):
     competency = access.get_or_404(Competency, competency_id, lambda c: True)
     form = CompetencyForm()
     if not form.validate_on_submit():
-        return refuse(422, " ".join(e for errors in form.errors.values() for e in errors))
+        return refuse(422, errors_of(form))
     group = framework.group_named(s, form.group.data)
     competency.group_id, competency.name, competency.description = group.id, form.name.data, form.description.data
     s.flush()
@@ -174,7 +174,7 @@ def assess(item_id: int):
     form.competency_id.choices = [(c.id, c.name) for c in framework.competencies(s)]
     form.step_id.choices = [(st.id, st.name) for st in framework.scale(s)]
     if not form.validate_on_submit():
-        return _answer(item, " ".join(e for errors in form.errors.values() for e in errors), 422, assess_form=form)
+        return _answer(item, errors_of(form), 422, assess_form=form)
     competency, step = s.get(Competency, form.competency_id.data), s.get(ScaleStep, form.step_id.data)
     is_owner = can_edit(current_user, item)
     if not is_owner and not any(link.competency.id == competency.id and link.own
@@ -207,7 +207,7 @@ def mark_version(item_id: int):
     form = VersionForm()
     form.earlier_id.choices = [(i.id, i.title) for i in versions.candidates(s, item)]
     if not form.validate_on_submit():
-        return _answer(item, " ".join(e for errors in form.errors.values() for e in errors), 422,
+        return _answer(item, errors_of(form), 422,
                        version_form=form)
     earlier = s.get(PortfolioItem, form.earlier_id.data)
     try:
@@ -234,7 +234,7 @@ def keep_voice(item_id: int):
     item = _item_for(item_id)
     form = VoiceForm()
     if not form.validate_on_submit():
-        return _answer(item, " ".join(e for errors in form.errors.values() for e in errors), 400)
+        return _answer(item, errors_of(form), 400)
     try:
         voice.keep(db.session(), item, form.file.data.stream)
     except Rejected as e:
