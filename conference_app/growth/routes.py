@@ -31,6 +31,8 @@ def _framework_page(status: int = 200, **forms):
     s = db.session()
     steps = framework.scale(s)
     scale_form = forms.pop("scale_form", None) or ScaleForm(formdata=None, data={"steps": [st.name for st in steps]})
+    for n, entry in enumerate(scale_form.steps, 1):
+        entry.label.text = _("Step %(n)s", n=n)
     return render_template("growth/framework.html", groups=framework.groups(s), steps=steps, scale_form=scale_form,
                            add_form=forms.pop("add_form", None) or CompetencyForm(formdata=None),
                            import_form=forms.pop("import_form", None) or ImportForm(formdata=None),
