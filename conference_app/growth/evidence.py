@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from ..models import (Competency, Goal, GoalCompetency, MediaFile, PortfolioItem, ScaleStep, SelfAssessment, User,
-                      utcnow)
+                      Visibility, utcnow)
 from ..portfolio.access import visible_items
 from ..portfolio.items import thumbs_for
 from . import framework
@@ -166,3 +166,15 @@ def remove_view(s: Session, item: PortfolioItem, author: User, competency_id: in
                                                  SelfAssessment.competency_id == competency_id)):
         s.delete(a)
     s.commit()
+
+
+def discussed(s: Session, views: list) -> list[Competency]:
+    """The competencies a conference's shown slides were about, in the framework's order: each "my growth in …"
+    slide's, and those the student linked to shared (not private) work on the slides."""
+    ids = {v.extra["growth"].competency.id for v in views if v.extra.get("growth")}
+    item_ids = [v.item.id for v in views if v.item is not None and v.item.visibility != Visibility.PRIVATE]
+    if item_ids:
+        ids |= set(s.exec(select(SelfAssessment.competency_id).join(
+            PortfolioItem, PortfolioItem.id == SelfAssessment.item_id).where(
+            SelfAssessment.item_id.in_(item_ids), SelfAssessment.author_id == PortfolioItem.owner_id)))
+    return [c for c in framework.competencies(s) if c.id in ids]

@@ -226,3 +226,13 @@ def test_only_the_student_adds_growth_slides(app, people, growth_deck, growth, w
         assert client.post(f"/growth/presentations/{pres.id}/growth", data={"competency_id": 999}).status_code == 400
         assert client.post(f"/growth/presentations/{pres.id}/then-and-now",
                            data={"item_id": growth.shared.id}).status_code == 400  # no earlier version
+
+
+def test_the_record_notes_the_competencies_discussed(app, people, growth_deck):
+    d = growth_deck
+    with app.app_context():
+        s = db.session()
+        conference = s.get(Conference, d["conference"].id)
+        conferences.end(s, conference)
+    page = people.client("owner").get(f"/conferences/{d['conference'].id}/record").text
+    assert "Competencies discussed" in page and "Critical thinking" in page and "Communicating" not in page
