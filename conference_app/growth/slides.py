@@ -7,6 +7,7 @@ that an audience phone gets exactly those files of the slides it has been shown 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
+from ..live import access, decks
 from ..models import ItemKind, MediaFile, PortfolioItem, Slide, SlideCompetency, SlideKind, User
 from ..presentations.slides import SlideView
 from . import evidence, versions, voice
@@ -60,8 +61,6 @@ def fill_deck(s: Session, views: list[SlideView]) -> None:
 
 def follower_may_see_media(media: MediaFile, item: PortfolioItem) -> bool:
     """Point "media.allow" for audience phones: a file growth draws on a slide this phone has been shown."""
-    from ..live import access, decks  # the layer above growth's own slides (imported when a phone asks)
-
     if not item.audience_safe:
         return False
     for conference in access.followed_conferences():

@@ -3,6 +3,7 @@
 A chain is straight (each item has at most one earlier and one later version) and has no cycles. Deleting a
 version in the middle links its neighbours, so the chain keeps going (a hook on every item delete).
 """
+from flask_babel import gettext as _
 from sqlalchemy import event, select as sa_select, update
 from sqlmodel import Session, select
 
@@ -36,17 +37,17 @@ def chain(s: Session, item: PortfolioItem) -> list[tuple[PortfolioItem, ItemVers
 def link(s: Session, item: PortfolioItem, earlier: PortfolioItem, changed: str) -> ItemVersion:
     """Mark `item` as the next version of `earlier`, saying what changed."""
     if earlier.owner_id != item.owner_id or earlier.id == item.id:
-        raise VersionError("Choose another piece of your own work.")
+        raise VersionError(_("Choose another piece of your own work."))
     newer, older = _links(s, item.owner_id)
     if item.id in newer:
-        raise VersionError("This work already follows an earlier version: remove that link first.")
+        raise VersionError(_("This work already follows an earlier version: remove that link first."))
     if earlier.id in older:
-        raise VersionError("That work already has a next version.")
+        raise VersionError(_("That work already has a next version."))
     at = earlier.id
     while at in newer:  # walking back from the earlier one must not meet this item
         at = newer[at].earlier_id
         if at == item.id:
-            raise VersionError("That would make a circle: it is already a later version of this work.")
+            raise VersionError(_("That would make a circle: it is already a later version of this work."))
     version = ItemVersion(item_id=item.id, earlier_id=earlier.id, changed=changed)
     s.add(version)
     s.commit()
