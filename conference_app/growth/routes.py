@@ -355,14 +355,14 @@ def add_then_now_slide(presentation_id: int):
     item = s.get(PortfolioItem, form.item_id.data) if form.validate_on_submit() else None
     if item is None or item.owner_id != pres.owner_id or len(versions.chain(s, item)) < 2:
         return refuse(400, _("Choose work of yours that has an earlier version."))
-    slide = _new_slide(pres.id, SlideKind.THEN_NOW, item_id=item.id,
-                       title=_("Then and now: %(title)s", title=item.title))
+    # a title of its own, not the work's: an audience that may not see the work does not learn its title either
+    slide = _new_slide(pres.id, SlideKind.THEN_NOW, item_id=item.id, title=_("Then and now"))
     try:
         ordering.append(s, pres.id, [slide], refuse=lambda slides: any(
             sl.kind == SlideKind.THEN_NOW and sl.item_id == item.id for sl in slides))
     except ordering.Conflict:
         return refuse(409, _("“%(title)s” already has its “then and now” slide here.", title=item.title))
-    flash(_("Added “%(title)s” at the end.", title=slide.title), "success")
+    flash(_("Added “%(title)s” at the end.", title=_("Then and now: %(title)s", title=item.title)), "success")
     return redirect(url_for("presentations.editor", presentation_id=pres.id), code=303)
 
 

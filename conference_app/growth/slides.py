@@ -86,7 +86,7 @@ def add_to_template(s: Session, owner: User, slides: list[Slide]) -> None:
                            talking_points=_("Walk through the steps: where did you start, what helped you move on?"),
                            duration_seconds=90) for h in histories]
     then_now = [Slide(presentation_id=slides[0].presentation_id, kind=SlideKind.THEN_NOW,
-                      item_id=item.id, title=_("Then and now: %(title)s", title=item.title),
+                      item_id=item.id, title=_("Then and now"),
                       talking_points=_("What changed between the versions? What did you learn by doing it again?"),
                       duration_seconds=90) for item in pairs]
     slides[grew + 1:grew + 1] = then_now

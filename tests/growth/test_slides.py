@@ -236,3 +236,16 @@ def test_the_record_notes_the_competencies_discussed(app, people, growth_deck):
         conferences.end(s, conference)
     page = people.client("owner").get(f"/conferences/{d['conference'].id}/record").text
     assert "Competencies discussed" in page and "Critical thinking" in page and "Communicating" not in page
+
+
+def test_then_and_now_of_work_a_phone_may_not_see_shows_neither_version(app, people, growth_deck):
+    d = growth_deck
+    phone = _join(app, d["conference"])
+    with app.app_context():
+        conferences.goto(db.session(), d["conference"].id, 1)
+    people.client("owner").post(f"/portfolio/items/{d['final'].id}/edit",
+                                data={"title": "FINAL-VERSION", "visibility": "coach"})
+    slide = phone.get(f"/live/{d['conference'].code}/slides/1").text
+    assert "not shown to the audience" in slide
+    assert "FINAL-VERSION" not in slide and "FIRST-DRAFT" not in slide and "/media/" not in slide
+    assert _status(phone, f"/media/{d['thumbs'][d['draft'].id]}") == 404
