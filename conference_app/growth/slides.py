@@ -49,8 +49,9 @@ def fill_deck(s: Session, views: list[SlideView]) -> None:
                 v.extra["changes"] = [link.changed for i, link in earlier[start + 1:index + 1] if link.changed]
                 files = list(s.exec(select(MediaFile).where(MediaFile.item_id == then.id)
                                     .order_by(MediaFile.page, MediaFile.id)))
-                v.extra["then_files"] = _audience_files(then, files)
-                v.extra["then_pages"] = sorted({f.page for f in files if f.page})
+                first_page = min((f.page for f in files if f.page), default=None)  # a PDF: its first page only
+                v.extra["then_files"] = [f for f in _audience_files(then, files) if f.page == first_page]
+                v.extra["then_pages"] = [first_page] if first_page else []
                 v.extra.setdefault("media", set()).update(f.id for f in v.extra["then_files"])
     spoken = voice.on_slides(s, [v.item.id for v in views if v.item is not None and v.shown])
     for v in views:
