@@ -20,6 +20,15 @@ from .portfolio import items
 
 PASSWORD = "showcase-demo"
 COACHES = [("ms.okafor", "Ms Adaeze Okafor"), ("mr.lindqvist", "Mr Erik Lindqvist")]
+# One district's core competencies (as in its reporting policy), as a school would import them.
+FRAMEWORK = [
+    ("Communication", "Communicating", "I can share my ideas and listen to others."),
+    ("Communication", "Collaborating", "I can work with others to reach a shared goal."),
+    ("Thinking", "Creative thinking", "I can try new ideas and build on them."),
+    ("Thinking", "Critical thinking", "I can question, test and improve my work."),
+    ("Personal and social", "Personal awareness", "I can notice what helps me learn and keep going."),
+    ("Personal and social", "Social responsibility", "I can contribute to my class and community."),
+]
 STUDENTS = [("amara", "Amara Mensah", 0), ("leo", "Leo Fischer", 0), ("sofia", "Sofía Herrera", 1),
             ("kai", "Kai Tanaka", 1)]
 
@@ -230,6 +239,10 @@ def _portfolio(s, student: User, n: int) -> None:
          "In September I could only play three notes. Now I can play the whole tune without stopping.",
          "A short tune played on the recorder.", "shareable"),
     ]
+    if student.username == "amara":  # a first try, so that the tessellation has an earlier version
+        work.insert(2, (ItemKind.IMAGE, lambda: png(tessellation(n + 7)), "Tessellation: first try", "Maths", ["maths"],
+                        "My first pattern had gaps between the shapes.", "A pattern of triangles with white gaps.",
+                        "shareable"))
     for i, (_kind, make, title, subject, tags, reflection, alt, visibility) in enumerate(work):
         item, _ = items.add_upload(s, student, make(), f"{title}.png", title=title, subject=subject,
                                    reflection=reflection, alt_text=alt, visibility=visibility,
@@ -284,6 +297,45 @@ def _presentation(s, student: User) -> None:
     s.commit()
 
 
+def _growth(s, student: User, coach: User) -> None:
+    """Self-assessments over the term (one with the coach's view beside it), a version chain, and their slides
+    in the ready-made presentation."""
+    from .growth import evidence, framework, versions
+    from .models import Competency, SlideCompetency
+
+    steps = framework.scale(s)
+    comps = {c.name: c for c in s.exec(select(Competency))}
+    work = {i.title: i for i in s.exec(select(PortfolioItem).where(PortfolioItem.owner_id == student.id))}
+    placements = [  # (work, competency, step 0-3, why, by the coach?)
+        ("Tessellation: first try", "Critical thinking", 0, "My shapes did not fit and I did not know why.", False),
+        ("Tessellation", "Critical thinking", 2, "I tested each triangle on a grid until they fitted.", False),
+        ("Tessellation", "Critical thinking", 2, "Amara checked her own work and fixed it herself.", True),
+        ("Lab report: light and cress", "Critical thinking", 3, "I explained why my hypothesis was wrong.", False),
+        ("Bridge model with my group", "Collaborating", 1, "I did the testing but I did not share the jobs.", False),
+        ("Persuasive writing: a library of things", "Communicating", 2, "I used my interviews as evidence.", False),
+        ("My recorder piece", "Personal awareness", 2, "I practised every day and can hear how I improved.", False),
+    ]
+    for title, comp, step, why, by_coach in placements:
+        evidence.place(s, work[title], coach if by_coach else student, comps[comp], steps[step], why)
+    versions.link(s, work["Tessellation"], work["Tessellation: first try"],
+                  "I used a grid and rotated each triangle, so there are no gaps.")
+    pres = s.exec(select(Presentation).where(Presentation.owner_id == student.id)).first()
+    slides = list(s.exec(select(Slide).where(Slide.presentation_id == pres.id).order_by(Slide.position)))
+    grew = next(n for n, sl in enumerate(slides) if sl.title == "How I grew")
+    growth = Slide(presentation_id=pres.id, kind=SlideKind.GROWTH, title="My growth in critical thinking",
+                   talking_points="Start at the first try: what did I change each time?", duration_seconds=90)
+    then_now = Slide(presentation_id=pres.id, kind=SlideKind.THEN_NOW, item_id=work["Tessellation"].id,
+                     title="Then and now: my tessellation", prompt="Can you spot what changed?",
+                     talking_points="Point at the gaps in the first try.", duration_seconds=60)
+    slides[grew + 1:grew + 1] = [then_now, growth]
+    for position, slide in enumerate(slides):
+        slide.position = position
+        s.add(slide)
+    s.flush()
+    s.add(SlideCompetency(slide_id=growth.id, competency_id=comps["Critical thinking"].id))
+    s.commit()
+
+
 def build_demo_school(app: Flask):
     """Create the demo school in an empty database; yields lines to print."""
     with app.app_context():
@@ -291,12 +343,18 @@ def build_demo_school(app: Flask):
         if s.exec(select(User)).first() is None:
             create_user(s, "admin", "Pat Admin (school office)", PASSWORD, Role.ADMIN)
             coaches = [create_user(s, u, name, PASSWORD, Role.COACH) for u, name in COACHES]
+            from .growth import framework
+
+            for group, name, statement in FRAMEWORK:
+                framework.put(s, group, name, statement)
+            s.commit()
             for n, (username, name, coach) in enumerate(STUDENTS):
                 student = create_user(s, username, name, PASSWORD, Role.STUDENT)
                 set_coaches(s, student, {coaches[coach].id})
                 _portfolio(s, student, n)
                 if username == "amara":
                     _presentation(s, student)
+                    _growth(s, student, coaches[coach])
             yield "Demo school created."
         yield ""
         yield f"  Demo sign-ins (password for all: {PASSWORD})"

@@ -28,6 +28,13 @@ POINTS = {
     "portfolio.timeline": "the student's portfolio page, under the work: render(owner)",
     "portfolio.item": "one item's page, under the work: render(item)",
     "presentations.editor": "the head of the presentation editor, its actions: render(pres, can_edit)",
+    "presentations.deck": "the slides of a deck, gathered: hook(s, views) adds to each view's `extra` what it "
+                          "draws there (in a fixed number of queries)",
+    "presentations.slide": "one slide as the audience sees it, under its own content (a slide kind another "
+                           "feature draws, or more for an item): render(view)",
+    "presentations.template": "a new presentation from the agenda template, its slides stored (flushed): "
+                              "hook(s, owner, slides) may insert its own into the list and the session "
+                              "(positions are numbered afterwards)",
 }
 
 
@@ -65,6 +72,13 @@ def first(point: str, *args) -> Any:
         if answer is not None:
             return answer
     return None
+
+
+def each(point: str, *args) -> None:
+    """Call every hook registered at this point (hooks that add to what they are given)."""
+    for c in contributions(point):
+        if c.call:
+            c.call(*args)
 
 
 def allowed(point: str, *args) -> bool:

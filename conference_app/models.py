@@ -172,6 +172,8 @@ class SlideKind(StrEnum):
     SECTION = "section"
     GOALS = "goals"  # shows the student's current goals
     QUESTIONS = "questions"  # questions for you (the audience)
+    GROWTH = "growth"  # "my growth in …": one competency's self-assessments in time order (growth)
+    THEN_NOW = "then_now"  # "then and now": the item (now) beside its earliest version (growth)
 
 
 class Presentation(SQLModel, table=True):
@@ -410,3 +412,90 @@ class ReactionCount(SQLModel, table=True):
     position: int
     kind: str = Field(max_length=16)
     count: int = 0
+
+
+# ---- growth: the school's framework, self-assessment, versions of a work, spoken reflections -----------
+
+def unique_fk(target: str, ondelete: str = "CASCADE"):
+    """A required foreign key that at most one row may hold."""
+    return Field(default=None, sa_column=Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=False,
+                                                unique=True))
+
+
+class ScaleStep(SQLModel, table=True):
+    """One step of the school's scale, lowest first (emerging, developing, proficient, extending unless renamed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = 0
+    name: str = Field(max_length=40)
+
+
+class CompetencyGroup(SQLModel, table=True):
+    """A group of the framework (communication, thinking, personal and social...)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    position: int = 0
+
+
+class Competency(SQLModel, table=True):
+    """A competency or learning target, with its short "I can…" statement."""
+
+    __table_args__ = (UniqueConstraint("group_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = fk("competencygroup.id")
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=300)
+    position: int = 0
+
+
+class SelfAssessment(SQLModel, table=True):
+    """Where an item's evidence places its student on the scale of one competency, and why: the student's own
+    (author = the student) or a coach's view beside it (author = the coach). Not a grade."""
+
+    __table_args__ = (UniqueConstraint("item_id", "competency_id", "author_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = fk("portfolioitem.id")
+    competency_id: int = fk("competency.id")
+    author_id: int = fk("user.id", index=False)
+    step_id: int = fk("scalestep.id", ondelete="RESTRICT", index=False)
+    why: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class GoalCompetency(SQLModel, table=True):
+    """A goal (an action agreed in a conference included) tied to a competency."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = unique_fk("goal.id")
+    competency_id: int = fk("competency.id")
+
+
+class ItemVersion(SQLModel, table=True):
+    """`item` is the next version of `earlier` (draft → second draft → final): a straight chain, each item
+    with at most one earlier and one later version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = unique_fk("portfolioitem.id")
+    earlier_id: int = unique_fk("portfolioitem.id")
+    changed: str = Field(default="", max_length=1000)  # what changed since the earlier version
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SpokenReflection(SQLModel, table=True):
+    """An item's reflection, spoken: a sound file of the item (MediaFile variant "voice")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = unique_fk("portfolioitem.id")
+    media_id: int = unique_fk("mediafile.id")
+    on_slide: bool = False  # the student chose to play it on the item's slides
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SlideCompetency(SQLModel, table=True):
+    """The competency a "my growth in …" slide shows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slide_id: int = unique_fk("slide.id")
+    competency_id: int = fk("competency.id")

@@ -65,6 +65,14 @@ def test_demo_school_is_built_once_through_the_real_pipeline(app):
         kinds = {i.kind for i in s.exec(select(PortfolioItem))}
         assert {"image", "document", "audio", "writing"} <= kinds
         assert s.exec(select(MediaFile).where(MediaFile.variant == "projector", MediaFile.page == 3)).first()
+        # growth: one framework, self-assessments over time (a coach's view among them), a version chain, slides
+        from conference_app.models import Competency, ItemVersion, SelfAssessment, Slide, SlideKind
+
+        assert len(s.exec(select(Competency)).all()) == 6
+        authors = {a.author_id for a in s.exec(select(SelfAssessment))}
+        assert len(s.exec(select(SelfAssessment)).all()) >= 5 and len(authors) == 2
+        assert len(s.exec(select(ItemVersion)).all()) == 1
+        assert {SlideKind.GROWTH, SlideKind.THEN_NOW} <= set(s.exec(select(Slide.kind)))
         count = len(users)
     runner.invoke(args=["demo-data"])
     with app.app_context():

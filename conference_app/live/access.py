@@ -62,34 +62,49 @@ def was_removed(conference: Conference) -> bool:
     return bool(participant and participant.removed)
 
 
+AUDIENCE_VARIANTS = {"original", "thumb", "phone", "projector"}  # the work itself; not what is stored beside it
+
+
 def follower_may_see_media(media: MediaFile, item: PortfolioItem) -> bool:
     """The media policy for audience phones: audience-safe work on a shown slide; a PDF only as the images of
-    the pages that slide showed (one page, or every page when the slide is the whole document)."""
+    the pages that slide showed (one page, or every page when the slide is the whole document). Other files of
+    an item (a spoken reflection) reach a phone only by the policy of the feature that keeps them."""
+    if media.variant not in AUDIENCE_VARIANTS:
+        return False
     if media.variant == "original" and item.kind not in (ItemKind.VIDEO, ItemKind.AUDIO):
         return False
     return item.audience_safe and follower_may_see_item(item.id, media.page)
 
 
-def follower_may_see_item(item_id: int, page: int | None = None) -> bool:
-    """Is this item (this page of it) on a shown slide of an open conference this browser takes part in?"""
+def followed_conferences() -> list[Conference]:
+    """The open conferences this browser takes part in (joined, not removed)."""
     joined = session.get(SESSION_KEY, {})
-    if not joined:
-        return False
     s = db.session()
+    out = []
     for conference_id, token in joined.items():
         conference = s.get(Conference, int(conference_id))
         if conference is None or not conference.is_open:
             continue
         participant = conferences.participant_by_token(s, conference.id, token)
-        if participant is None or participant.removed:
+        if participant is not None and not participant.removed:
+            out.append(conference)
+    return out
+
+
+def shown_slide_ids(conference: Conference) -> set[int]:
+    return set(db.session().exec(select(SlideVisit.slide_id).where(SlideVisit.conference_id == conference.id)))
+
+
+def follower_may_see_item(item_id: int, page: int | None = None) -> bool:
+    """Is this item (this page of it) on a shown slide of an open conference this browser takes part in?"""
+    s = db.session()
+    for conference in followed_conferences():
+        shown = shown_slide_ids(conference)
+        if not shown:
             continue
-        shown_slide_ids = set(s.exec(select(SlideVisit.slide_id).where(SlideVisit.conference_id == conference.id)))
-        if not shown_slide_ids:
-            continue
-        shown = select(Slide.id).where(Slide.id.in_(shown_slide_ids), Slide.item_id == item_id)
+        query = select(Slide.id).where(Slide.id.in_(shown), Slide.item_id == item_id)
         if page is not None:
-            shown = shown.where(or_(Slide.page.is_(None), Slide.page == page))
-        on_shown = s.exec(shown).first()
-        if on_shown is not None:
+            query = query.where(or_(Slide.page.is_(None), Slide.page == page))
+        if s.exec(query).first() is not None:
             return True
     return False

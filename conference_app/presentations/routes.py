@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from .. import db
+from .. import db, extend
 from ..answers import changed, fragment_or_page, refuse, retarget
 from ..auth.guards import role_required
 from ..extensions import htmx
@@ -73,7 +73,12 @@ def new():
         s.add(pres)
         s.flush()
         if form.start.data == "template":
-            s.add_all(template_slides(pres.id))
+            slides = template_slides(pres.id)
+            s.add_all(slides)
+            s.flush()
+            extend.each("presentations.template", s, current_user, slides)
+            for position, slide in enumerate(slides):
+                slide.position = position
         s.commit()
         flash(f"Created “{pres.title}”." + (" Fill in each slide and add your work." if form.start.data == "template"
                                             else " Add your first slides."), "success")

@@ -9,6 +9,7 @@ from flask import url_for
 from flask_login import current_user
 from sqlmodel import Session, select
 
+from .. import extend
 from ..goals.goals import all_goals
 from ..models import (Goal, ItemKind, MediaFile, PortfolioItem, Presentation, RehearsalComment,
                       Slide, SlideKind, User, Visibility)
@@ -18,7 +19,8 @@ KIND_LABELS = {SlideKind.ITEM: "Work", SlideKind.TITLE: "Welcome", SlideKind.AGE
                SlideKind.SECTION: "Section", SlideKind.GOALS: "Goals", SlideKind.QUESTIONS: "Questions for you"}
 DEFAULT_TITLES = {SlideKind.TITLE: "Welcome to my conference", SlideKind.AGENDA: "Today",
                   SlideKind.SECTION: "New section", SlideKind.GOALS: "My goals",
-                  SlideKind.QUESTIONS: "Questions for you"}
+                  SlideKind.QUESTIONS: "Questions for you",
+               SlideKind.GROWTH: "My growth", SlideKind.THEN_NOW: "Then and now"}
 NEEDS_ALT = (ItemKind.IMAGE, ItemKind.DOCUMENT)
 PRIVATE_WORK = "Private work"  # what anyone but its student reads where a private item is
 
@@ -106,6 +108,7 @@ class SlideView:
     agenda: list[str] = field(default_factory=list)
     next_title: str = ""
     withheld: bool = False  # the work is private and this deck is not for its student: nothing of it is here
+    extra: dict = field(default_factory=dict)  # what other features draw on it (point "presentations.deck")
 
     @property
     def title(self) -> str:
@@ -169,6 +172,7 @@ def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = No
                                pages=sorted({f.page for f in item_files if f.page}),
                                goals=goals if sl.kind == SlideKind.GOALS else [],
                                agenda=agenda if sl.kind == SlideKind.AGENDA else [], withheld=withheld))
+    extend.each("presentations.deck", s, views)
     for current, following in zip(views, views[1:]):
         current.next_title = following.title
     return views

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from ..feedback import service
+from ..growth.evidence import discussed
 from ..live import conferences
 from ..models import (Action, Conference, ConferenceNote, ConferenceReflection, ConferenceState, FamilyForm,
                       Participant, Presentation, SlideVisit, User, utcnow)
@@ -34,6 +35,7 @@ class Record:
     actions: list[Action]
     family_forms: list[tuple[FamilyForm, Participant]]
     reflection: ConferenceReflection | None
+    competencies: list = field(default_factory=list)  # the competencies the shown slides were about
 
     @property
     def seconds(self) -> int:
@@ -74,7 +76,8 @@ def build(s: Session, conference: Conference, with_notes: bool = True) -> Record
     return Record(conference=conference, owner=s.get(User, conference.owner_id),
                   presentation=s.get(Presentation, conference.presentation_id), attendees=attendees,
                   slides=list(slides.values()), notes=notes, actions=service.actions_of(s, conference.id),
-                  family_forms=forms, reflection=reflection)
+                  family_forms=forms, reflection=reflection,
+                  competencies=discussed(s, [sl.view for sl in slides.values()]))
 
 
 def ended_for(s: Session, student_id: int) -> list[Conference]:
