@@ -19,11 +19,17 @@ POINTS = {
     "live.presenter": "the presenter's page, beside the slide: render(conference)",
     "live.before_thanks": "a participant about to see the thank-you page: hook(conference, participant) -> "
                           "a response to send instead, or None",
+    "live.end": "a conference has just ended (stored): hook(conference), every hook runs",
+    "live.thanks": "the thank-you page of a participant of an ended conference: render(conference, participant)",
     "live.ended": "an ended conference (the presenter's ended page, the coach panel): render(conference)",
     "portfolio.links": "the head of a student's portfolio page, for what else of theirs the viewer may open: "
                        "render(owner)",
     "portfolio.timeline": "the student's portfolio page, under the work: render(owner)",
     "portfolio.item": "one item's page, under the work: render(item)",
+    "portfolio.uses": "where else an item is used, for its delete dialog: count(item) -> [(number, ngettext "
+                      "phrase with %(num)d)]",
+    "portfolio.delete_choices": "the delete dialog's further choices: render(item, form)",
+    "portfolio.deleting": "an item is about to be deleted: hook(item, user, choices: the posted form data)",
     "presentations.editor": "the head of the presentation editor, its actions: render(pres, can_edit)",
 }
 
@@ -62,6 +68,13 @@ def first(point: str, *args) -> Any:
         if answer is not None:
             return answer
     return None
+
+
+def each(point: str, *args) -> None:
+    """Run every hook registered at this point (things to do when something happens)."""
+    for c in contributions(point):
+        if c.call:
+            c.call(*args)
 
 
 def allowed(point: str, *args) -> bool:
