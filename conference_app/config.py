@@ -50,5 +50,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        # how long a family's copy of a conference (its private link) works, in days
+        "FAMILY_LINK_DAYS": int(env("FAMILY_LINK_DAYS", "30")),
+        # a leaver's data is purged this many years after they left (`conference-app purge`)
+        "RETAIN_YEARS_AFTER_LEAVING": int(env("RETAIN_YEARS_AFTER_LEAVING", "1")),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     }

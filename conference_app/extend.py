@@ -30,6 +30,7 @@ POINTS = {
                       "phrase with %(num)d)]",
     "portfolio.delete_choices": "the delete dialog's further choices: render(item, form)",
     "portfolio.deleting": "an item is about to be deleted: hook(item, user, choices: the posted form data)",
+    "records.record": "the page of a conference record, under its tools: render(conference)",
     "presentations.editor": "the head of the presentation editor, its actions: render(pres, can_edit)",
 }
 
