@@ -59,11 +59,11 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import (accounts, admin, auth, errors, feedback, goals, links, live, media, network, ops, portfolio,
-                   presentations, records)
+    from . import (accounts, admin, auth, errors, feedback, goals, lifecycle, links, live, media, network, ops,
+                   portfolio, presentations, records)
 
-    for module in (auth, accounts, admin, portfolio, goals, presentations, live, feedback, records, links, media,
-                   ops, errors):
+    for module in (auth, accounts, admin, portfolio, goals, presentations, live, feedback, records, links, lifecycle,
+                   media, ops, errors):
         module.init_app(app)
     app.add_template_global(network.join_problem, "join_problem")
 

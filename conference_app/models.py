@@ -467,3 +467,20 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=32)
     summary: str = Field(default="", max_length=2000)  # JSON: counts
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ExportJob(SQLModel, table=True):
+    """An admin's export of a group of portfolios, built in the background: its progress and its ZIP."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    student_ids: str = Field(default="", max_length=20000)  # comma-separated
+    total: int = 0
+    done: int = 0
+    state: str = Field(default="running", max_length=16)  # running, ready, failed
+    path: str = Field(default="", max_length=300)  # the ZIP, relative to the exports folder
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def ids(self) -> list[int]:
+        return [int(i) for i in self.student_ids.split(",") if i]

@@ -1,8 +1,8 @@
-"""records fixed at the end, private links, audit log, left_on
+"""records fixed at the end, private links, export jobs, audit log, left_on
 
-Revision ID: 3e224ba03e98
+Revision ID: fc54b8780e0a
 Revises: 716c47d826b1
-Create Date: 2026-12-01 23:34:25.255823
+Create Date: 2026-12-01 23:54:47.736153
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '3e224ba03e98'
+revision: str = 'fc54b8780e0a'
 down_revision: str | None = '716c47d826b1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -24,6 +24,18 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('exportjob',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('student_ids', sqlmodel.sql.sqltypes.AutoString(length=20000), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('path', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
@@ -155,5 +167,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_recordslide_conference_id'))
 
     op.drop_table('recordslide')
+    op.drop_table('exportjob')
     op.drop_table('auditentry')
     # ### end Alembic commands ###
