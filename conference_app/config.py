@@ -54,5 +54,7 @@ def from_environment(instance_path: str) -> dict:
         "FAMILY_LINK_DAYS": int(env("FAMILY_LINK_DAYS", "30")),
         # a leaver's data is purged this many years after they left (`conference-app purge`)
         "RETAIN_YEARS_AFTER_LEAVING": int(env("RETAIN_YEARS_AFTER_LEAVING", "1")),
+        # where the admin's group exports are kept until downloaded (and removed by a purge)
+        "EXPORT_ROOT": env("EXPORT_ROOT", str(Path(instance_path) / "exports")),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     }

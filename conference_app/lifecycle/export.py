@@ -109,7 +109,7 @@ def student_zip(s: Session, student: User) -> Path:
 # ---- the admin's export of a group, as a job with progress ------------------------------------------------
 
 def exports_root() -> Path:
-    root = Path(current_app.config.get("EXPORT_ROOT") or Path(current_app.instance_path) / "exports")
+    root = Path(current_app.config["EXPORT_ROOT"])
     root.mkdir(parents=True, exist_ok=True)
     return root
 
