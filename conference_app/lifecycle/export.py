@@ -21,7 +21,7 @@ from ..feedback import service as feedback
 from ..feedback.service import OWNER_LABELS
 from ..goals.goals import all_goals
 from ..media.worker import off_loop
-from ..models import ExportJob, MediaFile, PortfolioItem, User, utcnow
+from ..models import ExportJob, MediaFile, PortfolioItem, User, Visibility, utcnow
 from ..portfolio import items as portfolio_items
 from ..records import record
 from ..records.routes import inline_picture
@@ -44,11 +44,14 @@ def _json(value):
     raise TypeError(type(value))
 
 
-def entries(s: Session, student: User) -> list[tuple[str, str | Path]]:
-    """What goes in the ZIP: (name inside it, text or a file on disk)."""
+def entries(s: Session, student: User, with_private: bool = True) -> list[tuple[str, str | Path]]:
+    """What goes in the ZIP: (name inside it, text or a file on disk). A coach's export leaves out the
+    student's private items (a coach never learns of them)."""
     root = Path(current_app.config["MEDIA_ROOT"])
-    rows = list(s.exec(select(PortfolioItem).where(PortfolioItem.owner_id == student.id)
-                       .order_by(PortfolioItem.made_on.desc(), PortfolioItem.id.desc())))
+    query = select(PortfolioItem).where(PortfolioItem.owner_id == student.id)
+    if not with_private:
+        query = query.where(PortfolioItem.visibility != Visibility.PRIVATE)
+    rows = list(s.exec(query.order_by(PortfolioItem.made_on.desc(), PortfolioItem.id.desc())))
     ids = [i.id for i in rows]
     tags = portfolio_items.tags_for(s, ids)
     files = {i: [f for f in portfolio_items.files_of(s, i) if f.variant in KEPT_VARIANTS] for i in ids}
@@ -97,9 +100,9 @@ def write_zip(target: Path, parts: list[tuple[str, str | Path]], prefix: str = "
                 z.writestr(prefix + name, content)
 
 
-def student_zip(s: Session, student: User) -> Path:
+def student_zip(s: Session, student: User, with_private: bool = True) -> Path:
     """One student's portfolio as a ZIP in a temporary file (the caller removes it)."""
-    parts = entries(s, student)
+    parts = entries(s, student, with_private)
     handle = tempfile.NamedTemporaryFile(prefix="portfolio-", suffix=".zip", delete=False)
     handle.close()
     off_loop(write_zip, Path(handle.name), parts, f"{slug(student.display_name)}/")

@@ -31,7 +31,7 @@ def download(student_id: int):
     student = s.get(User, student_id)
     if student is None or not student.is_student or not access.may_see_work(current_user, student.id):
         abort(404)
-    path = export.student_zip(s, student)
+    path = export.student_zip(s, student, with_private=access.is_owner(current_user, student.id))
     purge.audit(s, current_user.id, "export", students=1)
 
     @after_this_request

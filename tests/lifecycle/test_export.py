@@ -56,6 +56,16 @@ def test_the_zip_holds_every_item_record_and_original(app, year):
             assert outside not in text, (html, outside)
 
 
+def test_a_coachs_export_leaves_out_private_work(app, year, make):
+    make.item(year.school.owner, title="MY-PRIVATE-DIARY", visibility="private")
+    names = {}
+    for who in ("owner", "coach"):
+        z = _zip(year.school.client(who).get(f"/students/{year.school.owner.id}/export.zip"))
+        names[who] = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith((".html", ".json")))
+    assert "MY-PRIVATE-DIARY" in names["owner"] and "MY-PRIVATE-DIARY" not in names["coach"]
+    assert "LEAVER-PICTURE" in names["coach"]
+
+
 @pytest.mark.parametrize("who", VIEWERS)
 def test_who_may_download_a_portfolio(app, year, who):
     r = year.school.client(who).get(f"/students/{year.school.owner.id}/export.zip")
