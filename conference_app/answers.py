@@ -49,8 +49,8 @@ def retarget(body, status: int, target: str, reswap: str = "outerHTML") -> Respo
 
 
 def errors_of(form) -> str:
-    """A refused form's messages in one line (lazy ones too)."""
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    """A refused form's messages in one line."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)  # (lazy_gettext messages too)
 
 
 def saved_answer(url: str, form=None, saved_at=None):

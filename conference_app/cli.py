@@ -1,5 +1,5 @@
 """The `conference-app` command: `demo`, `serve`, `migrate`, `create-admin`, `reset-password`,
-`backup`, `restore`."""
+`backup`, `restore`, `purge`."""
 import os
 import sys
 
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reset_password_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(purge_command)
 
 
 @click.command("migrate")
@@ -188,3 +189,43 @@ def _serve(app: Flask, host: str, port: int) -> None:
 
 def main() -> None:
     cli.main()
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
+@click.option("--years", type=int, default=None, help="Override RETAIN_YEARS_AFTER_LEAVING.")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+@with_appcontext
+def purge_command(dry_run, years, yes):
+    """Delete the students who left more than RETAIN_YEARS_AFTER_LEAVING years ago, with all their data."""
+    from datetime import date
+
+    from flask import current_app
+
+    from . import db
+    from .lifecycle import export, purge
+
+    years = current_app.config["RETAIN_YEARS_AFTER_LEAVING"] if years is None else years
+    today = date.today()
+    try:
+        cutoff = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - years, day=28)
+    s = db.session()
+    people = purge.leavers_before(s, cutoff)
+    plan = purge.plan(s, people)
+    click.echo(f"Students who left on or before {cutoff.isoformat()} (kept {years} years after leaving): "
+               f"{plan.students}")
+    for name, value in plan.counts().items():
+        if name != "students":
+            click.echo(f"  {name}: {value}")
+    if dry_run or not people:
+        click.echo("Nothing deleted." if people else "Nothing to delete.")
+        return
+    if not yes and not click.confirm("Delete all of it for good?"):
+        raise click.ClickException("Nothing deleted.")
+    export.remove_jobs_of(s, [u.id for u in people])
+    _counted, left = purge.purge(s, people, None, action="purge (retention)")
+    if left:
+        raise click.ClickException("Could not remove from the media folder: " + ", ".join(left))
+    click.echo(f"Deleted {plan.students} students and everything of theirs; nothing of theirs is left on disk.")

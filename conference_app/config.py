@@ -57,6 +57,12 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_MAX_HOURS": int(env("SESSION_MAX_HOURS", "12")),
         # A family phone's place in an ended conference (its closing form, its thanks page) lasts this long.
         "FAMILY_FORM_HOURS": int(env("FAMILY_FORM_HOURS", "48")),
+        # how long a family's copy of a conference (its private link) works, in days
+        "FAMILY_LINK_DAYS": int(env("FAMILY_LINK_DAYS", "30")),
+        # a leaver's data is purged this many years after they left (`conference-app purge`)
+        "RETAIN_YEARS_AFTER_LEAVING": int(env("RETAIN_YEARS_AFTER_LEAVING", "1")),
+        # where the admin's group exports are kept until downloaded (and removed by a purge)
+        "EXPORT_ROOT": env("EXPORT_ROOT", str(Path(instance_path) / "exports")),
     }
     settings["WTF_CSRF_TIME_LIMIT"] = settings["SESSION_MAX_HOURS"] * 3600
     return settings

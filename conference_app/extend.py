@@ -20,6 +20,9 @@ POINTS = {
     "live.before_thanks": "a participant about to see the thank-you page: hook(conference, participant) -> "
                           "a response to send instead, or None",
     "live.screen": "the projector screen, over the slide: render(conference)",
+
+    "live.end": "a conference has just ended (stored): hook(conference), every hook runs",
+    "live.thanks": "the thank-you page of a participant of an ended conference: render(conference, participant)",
     "live.ended": "an ended conference (the presenter's ended page, the coach panel): render(conference)",
     "records.sections": "a conference record, after its slides (also in its download: no scripts): "
                         "render(record)",
@@ -27,6 +30,11 @@ POINTS = {
                        "render(owner)",
     "portfolio.timeline": "the student's portfolio page, under the work: render(owner)",
     "portfolio.item": "one item's page, under the work: render(item)",
+    "portfolio.uses": "where else an item is used, for its delete dialog: count(item) -> [(number, ngettext "
+                      "phrase with %(num)d)]",
+    "portfolio.delete_choices": "the delete dialog's further choices: render(item, form)",
+    "portfolio.deleting": "an item is about to be deleted: hook(item, user, choices: the posted form data)",
+    "records.record": "the page of a conference record, under its tools: render(conference)",
     "presentations.editor": "the head of the presentation editor, its actions: render(pres, can_edit)",
     "presentations.deck": "the slides of a deck, gathered: hook(s, views) adds to each view's `extra` what it "
                           "draws there (in a fixed number of queries)",

@@ -4,7 +4,7 @@ Strings a person reads go through gettext: `_()` in Python (`lazy_gettext` for f
 text) and `{{ _("…") }}` in templates. Catalogs are under `conference_app/translations/`.
 """
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, format_date, format_datetime
 
 # Languages with a catalog, each in its own name; English is the source language.
 LANGUAGES = {"en": "English"}
@@ -21,3 +21,5 @@ def selected() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=selected, timezone_selector=lambda: app.config["TIMEZONE"])
+    app.add_template_global(format_date)
+    app.add_template_global(format_datetime)

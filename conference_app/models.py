@@ -58,6 +58,7 @@ class User(UserMixin, SQLModel, table=True):
     tutor_group_id: int | None = fk("tutorgroup.id", nullable=True, ondelete="SET NULL")
     # Set by a reset (a one-time password) or an import: the next sign-in must choose a new password.
     must_change_password: bool = Field(default=False)
+    left_on: date | None = None  # the day a student left (deactivated): the retention period counts from it
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
@@ -499,3 +500,111 @@ class SlideCompetency(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slide_id: int = unique_fk("slide.id")
     competency_id: int = fk("competency.id")
+
+
+# ---- records that last, private links, the year-end purge -------------------------------------------------
+
+class RecordSlide(SQLModel, table=True):
+    """One slide of an ended conference as its audience saw it: the record's own copy, fixed at the end.
+
+    Later edits, privacy changes or deletions of the work do not change it; only a removal does (the
+    student's, when deleting the work, or a coach's redaction), and that leaves who and when.
+    withheld: the audience did not see this work (private, or waiting for approval); only its title is kept.
+    """
+
+    __table_args__ = (UniqueConstraint("conference_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = fk("conference.id")
+    position: int
+    kind: str = Field(max_length=16)
+    item_id: int | None = fk("portfolioitem.id", nullable=True, ondelete="SET NULL")
+    item_kind: str = Field(default="", max_length=16)
+    withheld: bool = False
+    title: str = Field(default="", max_length=200)
+    body: str = Field(default="", max_length=5000)  # the slide's own text
+    prompt: str = Field(default="", max_length=300)
+    writing: str = Field(default="", max_length=50000)  # a writing item's text (Markdown)
+    url: str = Field(default="", max_length=2000)  # a link item's address
+    listing: str = Field(default="", max_length=10000)  # an agenda's or goals slide's lines
+    alt_text: str = Field(default="", max_length=500)
+    text_removed_by: str = Field(default="", max_length=120)
+    text_removed_at: datetime | None = None
+    picture_removed_by: str = Field(default="", max_length=120)
+    picture_removed_at: datetime | None = None
+    work_removed_by: str = Field(default="", max_length=120)
+    work_removed_at: datetime | None = None
+
+
+class RecordFile(SQLModel, table=True):
+    """A picture the record owns (a copy of the phone-size image or a PDF page image), under MEDIA_ROOT."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_slide_id: int = fk("recordslide.id")
+    page: int | None = None
+    path: str = Field(max_length=300)
+    mime: str = Field(max_length=80)
+    width: int | None = None
+    height: int | None = None
+
+
+class LinkKind(StrEnum):
+    FAMILY = "family"  # a family's copy of a conference
+    SELECTION = "selection"  # a selection of work for an outside reader
+
+
+class PrivateLink(SQLModel, table=True):
+    """An expiring, withdrawable, read-only link; only the SHA-256 of its token is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    kind: str = Field(max_length=16)
+    student_id: int = fk("user.id")
+    conference_id: int | None = fk("conference.id", nullable=True)
+    participant_id: int | None = fk("participant.id", nullable=True)
+    label: str = Field(default="", max_length=120)  # who it is for ("Moderator", "Sixth-form college")
+    created_by_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    withdrawn_at: datetime | None = None
+
+
+class PrivateLinkItem(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("link_id", "item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = fk("privatelink.id")
+    item_id: int = fk("portfolioitem.id")
+
+
+class LinkOpening(SQLModel, table=True):
+    """Each time a private link was opened (when only: no address, no device)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = fk("privatelink.id")
+    opened_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who exported, purged or erased what and when: counts, never names or other personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    action: str = Field(max_length=32)
+    summary: str = Field(default="", max_length=2000)  # JSON: counts
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ExportJob(SQLModel, table=True):
+    """An admin's export of a group of portfolios, built in the background: its progress and its ZIP."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    student_ids: str = Field(default="", max_length=20000)  # comma-separated
+    total: int = 0
+    done: int = 0
+    state: str = Field(default="running", max_length=16)  # running, ready, failed
+    path: str = Field(default="", max_length=300)  # the ZIP, relative to the exports folder
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def ids(self) -> list[int]:
+        return [int(i) for i in self.student_ids.split(",") if i]

@@ -41,7 +41,8 @@ def database_url(tmp_path_factory) -> str:
 def unit_config(database_url: str, media_root: Path, **extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
             "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-            "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **extra}
+            "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "EXPORT_ROOT": str(media_root.parent / "exports"), **extra}
 
 
 @pytest.fixture

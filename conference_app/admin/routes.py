@@ -1,3 +1,5 @@
+from datetime import date
+
 from wtforms.fields.choices import SelectChoice
 from flask import abort, flash, redirect, render_template, url_for
 from sqlmodel import select
@@ -71,6 +73,7 @@ def toggle_active(user_id: int):
         flash("You cannot deactivate your own account.", "error")
         return redirect(url_for("admin.users"), code=303)
     user.active = not user.active
+    user.left_on = None if user.active or not user.is_student else date.today()  # retention counts from here
     if not user.active:
         sessions.end_all(s, user.id)
     s.commit()

@@ -141,6 +141,7 @@ def end(conference_id: int):
     s = db.session()
     conference = conference_for_presenter(conference_id)
     conferences.end(s, conference)
+    extend.each("live.end", conference)  # the record is fixed before anyone is sent on to it
     pushes.push_ended(conference)
     flash("The conference has ended. Thank you!", "success")
     return redirect(url_for("live.ended", conference_id=conference.id), code=303)

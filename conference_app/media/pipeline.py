@@ -3,8 +3,9 @@
 The type is read from the content, never from the name. Images are decoded in full
 (so a truncated or forged file fails here, not on a phone), turned upright by their
 EXIF orientation, converted to sRGB, and re-encoded without any metadata; derived
-sizes are WebP. PDFs are opened with pdfium and each page is rendered to images so
-that a page can become a slide. Video and audio are stored as uploaded.
+sizes are WebP. PDFs are re-saved without their document metadata (the Info dictionary
+and XMP: author, software, sometimes names) by pikepdf, and each page is rendered to images
+by pdfium so that a page can become a slide. Video and audio are stored as uploaded.
 """
 import errno
 import io
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import filetype
+import pikepdf
 import pillow_heif
 import pypdfium2 as pdfium
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -247,11 +249,28 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
         raise Rejected(f"A page of this PDF could not be drawn ({_short(e)}).") from e
     finally:
         doc.close()
-    raw.rename(target / "original.pdf")
+    _strip_pdf(raw, target / "original.pdf")
+    raw.unlink()
     files.insert(0, StoredFile("original", f"{folder}/original.pdf", "application/pdf",
                                (target / "original.pdf").stat().st_size))
     note = (f"Only the first {MAX_PDF_PAGES} of {count} pages became slides." if count > MAX_PDF_PAGES else "")
     return Ingested(ItemKind.DOCUMENT, folder, files, pages=min(count, MAX_PDF_PAGES), note=note)
+
+
+def _strip_pdf(raw: Path, out: Path) -> None:
+    """Save the PDF again without document metadata: no Info dictionary, no XMP (document or page level)."""
+    try:
+        with pikepdf.open(raw) as pdf:
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            for holder in (pdf.Root, *(page.obj for page in pdf.pages)):
+                if "/Metadata" in holder:
+                    del holder["/Metadata"]
+                if "/PieceInfo" in holder:
+                    del holder["/PieceInfo"]
+            pdf.save(out, deterministic_id=True)
+    except pikepdf.PdfError as e:
+        raise Rejected(f"This PDF looks damaged and could not be stored ({_short(e)}).") from e
 
 
 def _page_scale(index: int, width_pt: float, height_pt: float) -> float:

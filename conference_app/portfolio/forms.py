@@ -52,3 +52,7 @@ class UploadForm(FlaskForm):
     """Files to add; each is judged by its content (media.pipeline), not here. The upload script sends one
     file per request; without JavaScript the form sends them all."""
     files = MultipleFileField("Choose files", id="upload-files")
+
+
+class DeleteForm(FlaskForm):
+    """Deleting an item: the button of the delete dialog (the choices of other features travel with it)."""

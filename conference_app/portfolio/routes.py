@@ -3,7 +3,9 @@ from flask_login import current_user, login_required
 from sqlmodel import func, select
 from wtforms.validators import DataRequired
 
-from .. import db
+from flask_babel import gettext as _
+
+from .. import db, extend
 from ..answers import fragment_or_page
 from ..auth.accounts import students_of
 from ..auth.guards import role_required
@@ -12,7 +14,7 @@ from ..media.pipeline import ACCEPT, Rejected
 from ..models import ItemKind, PortfolioItem, Role, User, Visibility
 from . import bp, items
 from .access import can_approve, can_edit, can_see_portfolio, item_or_404, visible_items
-from .forms import ItemForm, UploadForm, tag_list
+from .forms import DeleteForm, ItemForm, UploadForm, tag_list
 
 
 
@@ -181,16 +183,24 @@ def edit(item_id: int):
         422 if form.errors else 200
 
 
-@bp.post("/items/<int:item_id>/delete")
+@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(item_id: int):
+    """The delete dialog says where the work is used (extension point "portfolio.uses") and offers what the
+    features using it let the student choose ("portfolio.delete_choices"); they act on it ("portfolio.deleting")."""
     s = db.session()
     it = item_or_404(item_id, current_user)
     if not can_edit(current_user, it):
         abort(403)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        uses = [phrase for c in extend.contributions("portfolio.uses") if c.call and (phrase := c.call(it))]
+        return render_template("portfolio/delete.html", item=it, form=form, uses=uses,
+                               thumb=items.thumbs_for(s, [it.id]).get(it.id)), 400 if form.errors else 200
     title = it.title
+    extend.each("portfolio.deleting", it, current_user)
     items.remove(s, it)
-    flash(f"Deleted “{title}”.", "success")
+    flash(_("Deleted “%(title)s”.", title=title), "success")
     return redirect(url_for("portfolio.mine"), code=303)
 
 

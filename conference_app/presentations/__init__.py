@@ -15,5 +15,18 @@ def init_app(app: Flask) -> None:
 
     extend.add(app, "portfolio.links", lambda owner: render_template("presentations/_portfolio_link.html", owner=owner)
                if owner.id != current_user.id and can_list(current_user, owner) else "")
+    extend.add(app, "portfolio.uses", _uses)
     app.add_template_filter(mmss, "mmss")
     app.register_blueprint(bp)
+
+
+def _uses(item) -> str:
+    """"2 presentations", for the item's delete dialog (deleting the item takes its slides out of them)."""
+    from flask_babel import ngettext
+    from sqlmodel import func, select
+
+    from .. import db
+    from ..models import Slide
+
+    n = db.session().exec(select(func.count(Slide.presentation_id.distinct())).where(Slide.item_id == item.id)).one()
+    return ngettext("%(num)d presentation", "%(num)d presentations", n) if n else ""

@@ -19,3 +19,8 @@ def record_or_404(conference_id: int) -> Conference:
 
 def may_reflect(conference: Conference, user=None) -> bool:
     return access.may_change_work(user if user is not None else current_user, conference.owner_id)
+
+
+def may_redact(conference: Conference, user=None) -> bool:
+    """A coach of the student removes a picture or text from a record."""
+    return access.coaches(user if user is not None else current_user, conference.owner_id)

@@ -8,20 +8,23 @@ from ..feedback import service
 from ..growth.evidence import discussed
 from ..live import conferences
 from ..models import (Action, Conference, ConferenceNote, ConferenceReflection, ConferenceState, FamilyForm,
-                      Participant, Presentation, SlideVisit, User, utcnow)
-from ..presentations.slides import SlideView
+                      Participant, Presentation, RecordFile, RecordSlide, SlideVisit, User, utcnow)
 from ..text import clean_text
+from . import fixed
 
 
 @dataclass
 class SlideRecord:
-    view: SlideView
+    """One slide of the record: the record's own copy (`snap`, `pictures`), time on screen, its feedback."""
+
+    snap: RecordSlide
+    pictures: list[RecordFile]
     seconds: int
     feedback: list[service.Entry] = field(default_factory=list)
 
     @property
     def position(self) -> int:
-        return self.view.number - 1
+        return self.snap.position
 
 
 @dataclass
@@ -50,15 +53,19 @@ class Record:
 
 
 def build(s: Session, conference: Conference, with_notes: bool = True) -> Record:
-    views = conferences.views_of(s, conference)
+    """The record from its own copy of the slides (fixed here if it was not yet: a conference that ended
+    before records kept copies)."""
+    fixed.fix(s, conference)
+    snaps = fixed.slides_of(s, conference.id)
+    pictures = fixed.pictures_of(s, [sl.id for sl in snaps])
     end = conference.ended_at or utcnow()
     spent: dict[int, int] = {}
     for visit in s.exec(select(SlideVisit).where(SlideVisit.conference_id == conference.id)):
         until = visit.ended_at or end
         spent[visit.position] = spent.get(visit.position, 0) + max(0, int((until - visit.started_at)
                                                                           .total_seconds()))
-    slides = {p: SlideRecord(views[p], seconds) for p, seconds in sorted(spent.items()) if 0 <= p < len(views)}
-    for e in reversed(service.for_moderators(s, conference, views)):  # oldest first within a slide
+    slides = {sl.position: SlideRecord(sl, pictures[sl.id], spent.get(sl.position, 0)) for sl in snaps}
+    for e in reversed(service.for_moderators(s, conference, views=[])):  # oldest first within a slide
         if e.fb.position in slides:
             slides[e.fb.position].feedback.append(e)
     attendees = list(s.exec(select(Participant).where(Participant.conference_id == conference.id,
@@ -77,7 +84,7 @@ def build(s: Session, conference: Conference, with_notes: bool = True) -> Record
                   presentation=s.get(Presentation, conference.presentation_id), attendees=attendees,
                   slides=list(slides.values()), notes=notes, actions=service.actions_of(s, conference.id),
                   family_forms=forms, reflection=reflection,
-                  competencies=discussed(s, [sl.view for sl in slides.values()]))
+                  competencies=discussed(s, [v for v in conferences.views_of(s, conference) if v.number - 1 in spent]))
 
 
 def ended_for(s: Session, student_id: int) -> list[Conference]:

@@ -2,52 +2,32 @@ import base64
 import re
 from pathlib import Path
 
-from flask import current_app, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from .. import clock, db
-from ..answers import refuse, saved_answer
+from ..answers import errors_of, refuse, saved_answer
 from ..feedback.service import OWNER_LABELS
 from ..models import ConferenceState
-from ..portfolio.access import can_view
-from ..portfolio.render import media_url
-from . import bp, record
-from .access import may_reflect, record_or_404
-from .forms import ReflectionForm
+from ..models import RecordFile, RecordSlide
+from . import bp, fixed, record
+from .access import may_reflect, may_redact, record_or_404
+from .forms import DeleteFromRecordsForm, RedactForm, ReflectionForm
 
 
-def _phone_file(view):
-    """The phone-size picture of a slide's work (one page of a document), if the viewer may see it."""
-    if view.item is None or not can_view(current_user, view.item):
-        return None
-    page = view.slide.page if view.slide.page is not None else (view.pages[0] if view.pages else None)
-    for f in view.files:
-        if f.variant == "phone" and f.page == page:
-            return f
-    return None
-
-
-def _linked_image(view) -> str | None:
-    f = _phone_file(view)
-    return media_url([f], "phone", f.page) if f else None
-
-
-def _inline_image(view) -> str | None:
-    """The picture as a data: URI, so that the downloaded file needs nothing else."""
-    f = _phone_file(view)
-    if f is None:
-        return None
+def inline_picture(f: RecordFile) -> str:
+    """The picture as a data: URI, so that a downloaded file needs nothing else."""
     path = Path(current_app.config["MEDIA_ROOT"]) / f.path
-    if not path.is_file():
-        return None
-    return f"data:{f.mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    data = path.read_bytes() if path.is_file() else b""
+    return f"data:{f.mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _context(conference, image_src):
+def _context(conference, picture_src):
     s = db.session()
     built = record.build(s, conference)
-    return dict(record=built, conference=conference, image_src=image_src, owner_labels=OWNER_LABELS,
-                may_reflect=may_reflect(conference),
+    return dict(record=built, conference=conference, picture_src=picture_src, owner_labels=OWNER_LABELS,
+                may_reflect=may_reflect(conference), may_redact=may_redact(conference),
                 reflection_form=ReflectionForm(formdata=None, body=built.reflection.body if built.reflection else ""))
 
 
@@ -58,7 +38,8 @@ def record_page(conference_id: int):
     conference = record_or_404(conference_id)
     if conference.state != ConferenceState.ENDED:
         return render_template("records/not_yet.html", conference=conference), 409
-    return render_template("records/record.html", **_context(conference, _linked_image))
+    return render_template("records/record.html", **_context(conference, lambda f: url_for(
+        "records.picture", conference_id=conference.id, file_id=f.id)))
 
 
 @bp.get("/conferences/<int:conference_id>/record.html")
@@ -68,8 +49,8 @@ def download(conference_id: int):
     conference = record_or_404(conference_id)
     if conference.state != ConferenceState.ENDED:
         return render_template("records/not_yet.html", conference=conference), 409
-    context = _context(conference, _inline_image)
-    context["may_reflect"] = False
+    context = _context(conference, inline_picture)
+    context["may_reflect"] = context["may_redact"] = False
     html = render_template("records/download.html", **context)
     owner = context["record"].owner.display_name
     day = clock.local(conference.started_at, "%Y-%m-%d") if conference.started_at else "undated"
@@ -90,3 +71,71 @@ def reflect(conference_id: int):
         return saved_answer(page, form)
     saved = record.save_reflection(db.session(), conference, form.body.data)
     return saved_answer(page, saved_at=saved.updated_at)
+
+
+def send_picture(f: RecordFile):
+    """A picture the record owns (`records/fixed.py`), for whoever the caller let see it."""
+    path = Path(current_app.config["MEDIA_ROOT"]) / f.path
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=f.mime, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/conferences/<int:conference_id>/record/pictures/<int:file_id>")
+@login_required
+def picture(conference_id: int, file_id: int):
+    conference = record_or_404(conference_id)
+    s = db.session()
+    f = s.get(RecordFile, file_id)
+    if f is None or s.get(RecordSlide, f.record_slide_id).conference_id != conference.id:
+        abort(404)
+    return send_picture(f)
+
+
+@bp.post("/conferences/<int:conference_id>/record/slides/<int:position>/redact")
+@login_required
+def redact(conference_id: int, position: int):
+    """A coach removes one slide's picture or text from the record, for good; who and when stay."""
+    conference = record_or_404(conference_id)
+    if not may_redact(conference):
+        return refuse(403, _("Only the student's coach removes something from a record."))
+    form = RedactForm()
+    if not form.validate_on_submit():
+        return refuse(400, errors_of(form))
+    s = db.session()
+    slide = next((sl for sl in fixed.slides_of(s, conference.id) if sl.position == position), None)
+    if slide is None:
+        abort(404)
+    fixed.redact(s, slide, form.part.data, current_user.display_name)
+    flash(_("Removed from the record."), "success")
+    return redirect(url_for("records.record", conference_id=conference.id) + f"#slide-{position}-title", code=303)
+
+
+# ---- an item's delete dialog (extension points of the portfolio) ----------------------------------------
+
+def _record_count(item) -> int:
+    s = db.session()
+    fixed.fix_ended_of(s, item.owner_id)  # records from before copies were kept: copied now, before any change
+    return len({sl.conference_id for sl in fixed.records_using(s, item.id)})
+
+
+def uses(item) -> str:
+    n = _record_count(item)
+    return ngettext("%(num)d conference record", "%(num)d conference records", n) if n else ""
+
+
+def delete_choices(item) -> str:
+    n = _record_count(item)
+    return render_template("records/_delete_choices.html", form=DeleteFromRecordsForm(formdata=None), count=n) \
+        if n else ""
+
+
+def deleting(item, user) -> None:
+    """Keep the records' copy (the default), or remove the work from them too (who and when stay)."""
+    form = DeleteFromRecordsForm()
+    s = db.session()
+    fixed.fix_ended_of(s, item.owner_id)
+    if form.validate() and form.records.data == "remove":
+        fixed.remove_work(s, item.id, user.display_name)

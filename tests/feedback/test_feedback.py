@@ -305,7 +305,7 @@ def test_the_record_of_a_scripted_conference_has_everything(app, cast):
             assert re.search(rf"{text}</td><td>{label}</td>\s*<td>1 February 2027", page)
         for text in ("MUM-STOOD-OUT", "MUM-QUESTION", "MUM-SUPPORT", "DAD-SUPPORT-2", "MY-REFLECTION"):
             assert text in page
-        assert "data:image" not in page and "/media/" in page  # pictures linked on the page
+        assert "data:image" not in page and "/record/pictures/" in page  # the record's own pictures, linked
     # the student's portfolio timeline lists the record; the item page has its feedback with who and when
     portfolio = owner.get("/portfolio/").text
     assert f"/conferences/{cid}/record" in portfolio

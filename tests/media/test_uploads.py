@@ -278,3 +278,24 @@ def test_deleting_an_item_removes_its_files(app, as_student):
     item_id = stored(app)[0].item_id
     assert as_student.post(f"/portfolio/items/{item_id}/delete").status_code == 303
     assert media_files(app) == [] and stored(app) == [] and item_count(app) == 0
+
+
+def test_a_stored_pdf_keeps_no_document_metadata(app, as_student):
+    import pikepdf
+
+    buf = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf_bytes([(595, 842)]))) as pdf:
+        pdf.docinfo["/Author"] = "Amara Okafor"
+        pdf.docinfo["/Producer"] = "SchoolWriter 9"
+        with pdf.open_metadata() as meta:
+            meta["dc:creator"] = ["Amara Okafor"]
+        pdf.save(buf)
+    assert b"Amara Okafor" in buf.getvalue()
+    response = upload(as_student, "essay.pdf", buf.getvalue())
+    assert response.status_code == 201, response.text
+    original = [f for f in stored(app, "original")][0]
+    data = (Path(app.config["MEDIA_ROOT"]) / original.path).read_bytes()
+    assert b"Amara" not in data and b"SchoolWriter" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
+        assert len(pdf.pages) == 1
