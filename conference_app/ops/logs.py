@@ -7,8 +7,8 @@ import time
 from datetime import datetime, UTC
 
 
-# Secrets that travel in a path: the one-time password links.
-_SECRET_PATHS = re.compile(r"^(/account/welcome/)[^/]+")
+# Secrets that travel in a path: one-time password links, a family's copy, a shared selection.
+_SECRET_PATHS = re.compile(r"^(/account/welcome/|/copy/|/s/)[^/]+")
 
 
 def _line(fields: dict, as_json: bool) -> str:

@@ -283,12 +283,14 @@ def test_https_hsts_static_caching_and_readiness_through_nginx(stack):
     assert ready["ok"] and ready["checks"]["redis (SOCKETIO_MESSAGE_QUEUE)"] == "ok"
     # nginx's access log keeps paths without query strings or one-time link tokens
     requests.get(stack.url + "/account/welcome/TOKEN-THAT-SIGNS-IN?next=SECRET-QUERY", verify=str(stack.cert))
+    requests.get(stack.url + "/copy/TOKEN-OF-A-FAMILY/pictures/1", verify=str(stack.cert))
     log = stack.base / "nginx" / "logs" / "site.access.log"
     deadline = time.monotonic() + 5
-    while "/account/welcome/" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+    while "/copy/" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
         time.sleep(0.1)
     text = log.read_text()
     assert '"GET /account/welcome/[token]" 404' in text and "TOKEN-THAT" not in text and "SECRET-QUERY" not in text
+    assert '"GET /copy/[token]/pictures/1"' in text and "TOKEN-OF-A-FAMILY" not in text
 
 
 def test_sixty_phones_from_sixty_addresses_join_within_a_minute(app, make, stack):

@@ -120,6 +120,9 @@ def test_access_log_leaves_out_one_time_link_tokens(app):
     app.wsgi_app = AccessLog(app.wsgi_app, stream=out)
     app.test_client().get("/account/welcome/SECRET-TOKEN").close()
     assert "SECRET-TOKEN" not in out.getvalue() and '"GET /account/welcome/…" 404' in out.getvalue()
+    for path in ("/copy/FAMILY-TOKEN", "/s/SHARED-TOKEN", "/copy/FAMILY-TOKEN/pictures/1"):  # private links too
+        app.test_client().get(path).close()
+    assert "TOKEN" not in out.getvalue().replace("SECRET-TOKEN", "") and '"GET /copy/…/pictures/1"' in out.getvalue()
 
 
 def test_access_log_line_of_a_websocket_says_101():
