@@ -274,6 +274,7 @@ class Participant(SQLModel, table=True):
     left_at: datetime | None = None
     removed: bool = False
     online: bool = False
+    language: str = Field(max_length=16, default="en")  # their choice on the join page (languages.LANGUAGES)
 
 
 class SlideVisit(SQLModel, table=True):
@@ -320,6 +321,7 @@ class Feedback(SQLModel, table=True):
     answered: bool = False
     pinned: bool = False
     hidden: bool = False
+    language: str = Field(max_length=16, default="en")  # the language it was written in (the author's choice)
     created_at: datetime = Field(default_factory=utcnow)
 
 

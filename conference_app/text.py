@@ -1,4 +1,5 @@
 """Free text from people: one way to clean it and one way to say what is wrong with it, for every feature."""
+from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 
@@ -15,9 +16,10 @@ def clean_text(text: str | None, limit: int, what: str, required: bool = True) -
     or longer than `limit`."""
     text = (text or "").replace("\r\n", "\n").strip()
     if required and not text:
-        raise InputError(f"Please write your {what}.")
+        raise InputError(_("Please write your %(what)s.", what=what))
     if len(text) > limit:
-        raise InputError(f"Please keep your {what} under {limit} characters (it has {len(text)}).")
+        raise InputError(_("Please keep your %(what)s under %(limit)s characters (it has %(count)s).", what=what,
+                           limit=limit, count=len(text)))
     return text
 
 

@@ -5,6 +5,7 @@ its line number; it writes nothing. `apply(s, plan)` stores a plan that has no e
 transaction. Importing the same file again plans no change. Imported accounts have no password yet:
 the admin prints one-time sign-in links for them (service.issue_links), so nothing is hashed per row.
 """
+from flask_babel import gettext as _
 import csv
 import io
 import re
@@ -76,7 +77,8 @@ class Plan:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without Excel's byte-order mark), else Windows-1252 (older exports)."""
     if len(data) > MAX_BYTES:
-        raise ImportError_(f"The file is larger than {MAX_BYTES // 1024} kB. Split it into parts (by year group).")
+        raise ImportError_(_("The file is larger than %(kb)s kB. Split it into parts (by year group).",
+                             kb=MAX_BYTES // 1024))
     if b"\x00" in data:
         raise ImportError_("This is not a CSV text file. Export the list as CSV (comma-separated values).")
     try:
@@ -141,7 +143,7 @@ def read(text: str) -> list[Row]:
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ImportError_(f"The file has more than {MAX_ROWS} people. Split it into parts.")
+                raise ImportError_(_("The file has more than %(n)s people. Split it into parts.", n=MAX_ROWS))
             row = Row(line=line)
             row.name = cell(values, "name") or " ".join(p for p in (cell(values, "first"), cell(values, "last")) if p)
             row.username = (cell(values, "username") or cell(values, "email")).lower()
@@ -160,7 +162,7 @@ def read(text: str) -> list[Row]:
             if not role_word:
                 row.errors.append("The role is missing (student, coach or admin).")
             elif role_word not in ROLE_WORDS:
-                row.errors.append(f"Unknown role “{role_word[:30]}”: use student, coach or admin.")
+                row.errors.append(_("Unknown role “%(role)s”: use student, coach or admin.", role=role_word[:30]))
             else:
                 row.role = ROLE_WORDS[role_word]
             if len(row.group) > 60:
@@ -214,7 +216,8 @@ def plan(s: Session, text: str) -> Plan:
             elif known is not None and known.is_coach and listed is None:
                 coach_is_new = False
             else:
-                row.errors.append(f"The coach “{coach[:64]}” is not a coach account here or in this file.")
+                row.errors.append(_("The coach “%(coach)s” is not a coach account here or in this file.",
+                                                   coach=coach[:64]))
                 continue
             already = (not coach_is_new and existing is not None and (known.id, existing.id) in links)
             if not already:

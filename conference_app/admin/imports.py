@@ -1,4 +1,5 @@
 """Admin: importing a whole school's accounts from a CSV file (preview, then confirm), sign-in letters."""
+from flask_babel import gettext as _
 import csv
 import io
 from datetime import datetime, UTC
@@ -55,7 +56,7 @@ def import_confirm():
     """Store the previewed file, all or nothing; the plan is made again from the same text."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        flash("Choose the file again: the preview had expired.", "error")
+        flash(_("Choose the file again: the preview had expired."), "error")
         return redirect(url_for("admin.import_accounts"), code=303)
     s = db.session()
     try:
@@ -81,7 +82,7 @@ def sign_in_letters():
     people = list(s.exec(select(User).where(User.password_hash == "", User.active)
                          .order_by(User.tutor_group_id, User.display_name)))
     if not people:
-        flash("Everyone has a password already: there are no letters to make.", "info")
+        flash(_("Everyone has a password already: there are no letters to make."), "info")
         return redirect(url_for("admin.import_accounts"), code=303)
     groups = dict(s.exec(select(TutorGroup.id, TutorGroup.name)).all())
     issued = service.issue_links(s, people)

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -5,20 +6,20 @@ from wtforms.validators import DataRequired, Length
 
 from ..models import AudienceRole
 
-ROLE_CHOICES = [SelectChoice(AudienceRole.FAMILY.value, "Family"),
-                SelectChoice(AudienceRole.GOVERNOR.value, "Governor"),
-                SelectChoice(AudienceRole.GUEST.value, "Guest")]
+ROLE_CHOICES = [SelectChoice(AudienceRole.FAMILY.value, _l("Family")),
+                SelectChoice(AudienceRole.GOVERNOR.value, _l("Governor")),
+                SelectChoice(AudienceRole.GUEST.value, _l("Guest"))]
 
 
 class JoinForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(message="Please tell us your name."),
+    name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Please tell us your name.")),
                                                 Length(max=60)],
                        render_kw={"autocomplete": "name", "maxlength": 60},
-                       description="The student sees this name, for example “Grandma Rose” or “Dad”.")
-    role = RadioField("You are", choices=ROLE_CHOICES, default=AudienceRole.FAMILY.value)
+                       description=_l("The student sees this name, for example “Grandma Rose” or “Dad”."))
+    role = RadioField(_l("You are"), choices=ROLE_CHOICES, default=AudienceRole.FAMILY.value)
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Conference code", validators=[DataRequired(), Length(max=32)],
+    code = StringField(_l("Conference code"), validators=[DataRequired(), Length(max=32)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                                   "inputmode": "text", "placeholder": "ABCD EFGH"})

@@ -6,6 +6,7 @@ EXIF orientation, converted to sRGB, and re-encoded without any metadata; derive
 sizes are WebP. PDFs are opened with pdfium and each page is rendered to images so
 that a page can become a slide. Video and audio are stored as uploaded.
 """
+from flask_babel import gettext as _
 import errno
 import io
 import secrets
@@ -141,7 +142,7 @@ def _open_image(raw: Path) -> tuple[Image.Image, str]:
         raise Rejected("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
                        "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio.", 415) from None
     except (OSError, SyntaxError, ValueError) as e:
-        raise Rejected(f"This file looks damaged and could not be read ({_short(e)}).", 422) from e
+        raise Rejected(_("This file looks damaged and could not be read (%(why)s).", why=_short(e)), 422) from e
 
 
 def _decode(raw: Path) -> tuple[Image.Image, str]:
@@ -250,7 +251,8 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
     raw.rename(target / "original.pdf")
     files.insert(0, StoredFile("original", f"{folder}/original.pdf", "application/pdf",
                                (target / "original.pdf").stat().st_size))
-    note = (f"Only the first {MAX_PDF_PAGES} of {count} pages became slides." if count > MAX_PDF_PAGES else "")
+    note = (_("Only the first %(n)s of %(count)s pages became slides.", n=MAX_PDF_PAGES, count=count)
+            if count > MAX_PDF_PAGES else "")
     return Ingested(ItemKind.DOCUMENT, folder, files, pages=min(count, MAX_PDF_PAGES), note=note)
 
 

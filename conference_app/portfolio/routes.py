@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlmodel import func, select
@@ -173,7 +174,7 @@ def edit(item_id: int):
     _require_content(form, it.kind)
     if form.validate_on_submit():
         items.update(s, it, tag_list(form.tags.data), **_fields(form, it.kind))
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
         return redirect(url_for("portfolio.item", item_id=it.id), code=303)
     files = items.files_of(s, it.id)
     return render_template("portfolio/edit.html", form=form, kind=it.kind, item=it, files=files), \

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -138,7 +139,7 @@ def rename(presentation_id: int):
     pres.updated_at = utcnow()
     db.session().commit()
     return changed("presentations/_message.html", url_for("presentations.editor", presentation_id=pres.id),
-                   "Saved the name.", message="Saved the name.", ok=True)
+                   _("Saved the name."), message=_("Saved the name."), ok=True)
 
 
 @bp.post("/<int:presentation_id>/delete")
@@ -179,14 +180,14 @@ def add_slide(presentation_id: int):
     s = db.session()
     form = AddSlideForm()
     if not form.validate_on_submit():
-        return refuse(400, "Choose what kind of slide to add.")
+        return refuse(400, _("Choose what kind of slide to add."))
     kind = form.kind.data
     if kind in STRUCTURE_KINDS:
         slide = Slide(presentation_id=pres.id, kind=kind, title=DEFAULT_TITLES[kind])
     elif kind == SlideKind.ITEM:
         item = s.get(PortfolioItem, form.item_id.data) if form.item_id.data else None
         if item is None or item.owner_id != pres.owner_id:
-            return refuse(404, "That work is not in your portfolio.")
+            return refuse(404, _("That work is not in your portfolio."))
         page = form.page.data
         if item.kind == ItemKind.DOCUMENT and page is not None:
             if page not in pages_of(s, [item.id])[item.id]:
@@ -195,7 +196,7 @@ def add_slide(presentation_id: int):
             return refuse(400, f"“{item.title}” has no pages to choose from.")
         slide = Slide(presentation_id=pres.id, kind=kind, item_id=item.id, page=page)
     else:
-        return refuse(400, "There is no such kind of slide.")
+        return refuse(400, _("There is no such kind of slide."))
     try:  # the same work twice is a double submit (or another tab): checked under the presentation's lock
         ordering.append(s, pres.id, [slide], refuse=lambda slides: slide.item_id is not None and any(
             sl.item_id == slide.item_id and sl.page == slide.page for sl in slides))
@@ -226,7 +227,7 @@ def edit_slide(presentation_id: int, slide_id: int):
     views = deck(s, pres)
     return changed("presentations/_saved.html",
                    url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}",
-                   "Saved the slide.", view=next(v for v in views if v.slide.id == slide.id),
+                   _("Saved the slide."), view=next(v for v in views if v.slide.id == slide.id),
                    total=total_seconds([v.slide for v in views]))
 
 
@@ -251,7 +252,7 @@ def order(presentation_id: int):
     s = db.session()
     ids = _ids(request.form.getlist("ids"))
     if ids is None:
-        return refuse(400, "The new order could not be read. Reload the page and try again.")
+        return refuse(400, _("The new order could not be read. Reload the page and try again."))
     if ids:
         ordering.reorder(s, pres.id, ids)
         return _slides_answer(pres, announce="Saved the new order.")
@@ -261,8 +262,9 @@ def order(presentation_id: int):
         slides = ordering.move_to(s, pres.id, slide.id, form.to.data)
         if slide not in slides:
             return _gone(pres)
-        return _slides_answer(pres, announce=f"Moved to position {slides.index(slide) + 1} of {len(slides)}.")
-    return refuse(400, "Say which slide to move and where, or send the whole order.")
+        return _slides_answer(pres, announce=_("Moved to position %(n)s of %(total)s.", n=slides.index(slide) + 1,
+                                                                 total=len(slides)))
+    return refuse(400, _("Say which slide to move and where, or send the whole order."))
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>/move")
@@ -273,7 +275,7 @@ def move(presentation_id: int, slide_id: int):
     slide = slide_or_404(pres, slide_id)
     direction = request.form.get("direction", "")
     if direction not in ("up", "down"):
-        return refuse(400, "Move a slide up or down.")
+        return refuse(400, _("Move a slide up or down."))
     slides = ordering.move_by(db.session(), pres.id, slide.id, -1 if direction == "up" else 1)
     if slide not in slides:
         return _gone(pres)

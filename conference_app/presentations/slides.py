@@ -3,6 +3,7 @@
 `deck(s, presentation)` is the one place that gathers everything `_slide.html` needs, in a fixed
 number of queries per presentation (not per slide); the live conference renders the same partial.
 """
+from flask_babel import lazy_gettext as _l
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -13,8 +14,9 @@ from ..models import (Goal, ItemKind, MediaFile, PortfolioItem, Presentation, Re
                       Slide, SlideKind, User, Visibility)
 
 STRUCTURE_KINDS = [SlideKind.TITLE, SlideKind.AGENDA, SlideKind.SECTION, SlideKind.GOALS, SlideKind.QUESTIONS]
-KIND_LABELS = {SlideKind.ITEM: "Work", SlideKind.TITLE: "Welcome", SlideKind.AGENDA: "Agenda",
-               SlideKind.SECTION: "Section", SlideKind.GOALS: "Goals", SlideKind.QUESTIONS: "Questions for you"}
+KIND_LABELS = {SlideKind.ITEM: _l("Work"), SlideKind.TITLE: _l("Welcome"), SlideKind.AGENDA: _l("Agenda"),
+               SlideKind.SECTION: _l("Section"), SlideKind.GOALS: _l("Goals"),
+               SlideKind.QUESTIONS: _l("Questions for you")}
 DEFAULT_TITLES = {SlideKind.TITLE: "Welcome to my conference", SlideKind.AGENDA: "Today",
                   SlideKind.SECTION: "New section", SlideKind.GOALS: "My goals",
                   SlideKind.QUESTIONS: "Questions for you"}

@@ -33,7 +33,7 @@
   document.addEventListener("htmx:sendError", function (e) {
     var form = e.detail.elt.closest && e.detail.elt.closest("[data-feedback-form]");
     var status = form && form.querySelector("[data-send-status]");
-    if (status) status.textContent = "Not sent: check your connection and tap Send again.";
+    if (status) status.textContent = window.showcaseText("feedback_not_sent");
   });
 
   /* ---- live feeds ---- */
