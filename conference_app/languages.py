@@ -27,6 +27,9 @@ _MATCH = {code.split("_")[0]: code for code in LANGUAGES}
 # People's roles as the pages name them (the stored values are codes).
 ROLE_NAMES = {"family": _l("Family"), "governor": _l("Governor"), "guest": _l("Guest"), "coach": _l("Coach"),
               "student": _l("Student"), "admin": _l("Admin")}
+# Kinds of work, one of each (portfolio items).
+KIND_NAMES = {"image": _l("Picture"), "video": _l("Video"), "audio": _l("Audio"), "document": _l("Document"),
+              "writing": _l("Writing"), "link": _l("Link")}
 
 # The scripts' messages (static/js), in the page's language: base.html carries them as a JSON block and
 # app.js's `window.showcaseText(key, values)` reads them. %(name)s is filled in by the script.
@@ -122,4 +125,5 @@ def init_app(app: Flask) -> None:
                 "language_choices": [(c, own_name(c)) for c in LANGUAGES], "language_name": name,
                 "js_messages": lambda: js_messages(JS_MESSAGES),
                 "role_name": lambda role: ROLE_NAMES.get(str(role), role),
+                "kind_name": lambda kind: KIND_NAMES.get(str(kind), kind),
                 "format_date": format_date}

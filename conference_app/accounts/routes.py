@@ -38,7 +38,7 @@ def change_password():
         s = db.session()
         user = s.get(User, current_user.id)
         if not service.verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+            form.current_password.errors.append(_("That is not your current password."))
         else:
             try:
                 service.set_own(s, user, form.new_password.data)

@@ -75,7 +75,7 @@ def reset(s: Session, target: User) -> str:
 
 def check_new(password: str, user: User) -> None:
     if len(password) < MIN_LENGTH:
-        raise PasswordError(f"A password needs at least {MIN_LENGTH} characters.")
+        raise PasswordError(_("A password needs at least %(n)s characters.", n=MIN_LENGTH))
     if password.strip().lower() in (user.username.lower(), user.display_name.strip().lower()):
         raise PasswordError(_("Choose a password that is not your name."))
 

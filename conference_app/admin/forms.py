@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Length, Regexp
 
+from ..languages import ROLE_NAMES
 from ..models import Role
 
 
@@ -14,7 +15,7 @@ class UserForm(FlaskForm):
         DataRequired(), Length(min=2, max=64),
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Letters, digits, dots, dashes and underscores only.")),
     ], render_kw={"autocapitalize": "none"})
-    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.value.title()) for r in Role])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_NAMES[r.value]) for r in Role])
     password = PasswordField(_l("First password"), validators=[DataRequired(), Length(min=8, max=256)],
                              description=_l("At least 8 characters. Share it with the person privately."),
                              render_kw={"autocomplete": "new-password"})

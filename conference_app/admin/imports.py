@@ -65,10 +65,10 @@ def import_confirm():
         return _page(ImportForm(formdata=None), 422, problem=str(e))
     if plan.errors:
         return _page(ImportForm(formdata=None), 422, plan=plan, confirm=form,
-                     problem="Something changed since the preview: fix the rows below and upload the file again.")
+                     problem=_("Something changed since the preview: fix the rows below and upload the file again."))
     done = importer.apply(s, plan)
-    flash(f"Imported: {done['created']} new accounts, {done['updated']} updated, {done['groups']} new tutor groups, "
-          f"{done['links']} coach assignments.", "success")
+    flash(_("Imported: %(created)s new accounts, %(updated)s updated, %(groups)s new tutor groups, "
+            "%(links)s coach assignments.", **done), "success")
     return redirect(url_for("admin.import_accounts"), code=303)
 
 

@@ -1,4 +1,4 @@
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,7 +12,7 @@ from .forms import LoginForm
 from .passwords import check_password, hash_password
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see that page."
+login_manager.login_message = _l("Please sign in to see that page.")
 login_manager.login_message_category = "info"
 
 
@@ -52,7 +52,7 @@ def login():
         if user and ok and user.active:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("index"), code=303)
-        form.password.errors.append("That username and password do not match an account.")
+        form.password.errors.append(_("That username and password do not match an account."))
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

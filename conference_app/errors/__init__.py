@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e: CSRFError):
-        return _render(app, 400, "This form has expired. Reload the page and send it again.")
+        return _render(app, 400, _("This form has expired. Reload the page and send it again."))
 
 
 def _render(app: Flask, code: int, detail: str | None):

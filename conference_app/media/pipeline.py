@@ -6,7 +6,7 @@ EXIF orientation, converted to sRGB, and re-encoded without any metadata; derive
 sizes are WebP. PDFs are opened with pdfium and each page is rendered to images so
 that a page can become a slide. Video and audio are stored as uploaded.
 """
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 import errno
 import io
 import secrets
@@ -44,8 +44,8 @@ ACCEPT = ("image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,vid
           "video/quicktime,audio/mpeg,audio/mp4,audio/x-m4a,.m4a,audio/ogg,audio/wav,.wav,application/pdf")
 
 
-NOT_STORED = ("The school's server cannot store files right now, so this one was not kept. "
-              "Please tell the school office; trying again will not help until they have fixed it.")
+NOT_STORED = (_l("The school's server cannot store files right now, so this one was not kept. "
+              "Please tell the school office; trying again will not help until they have fixed it."))
 STORAGE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
@@ -91,7 +91,7 @@ def ingest(stream, media_root: Path, memory_mb: int = 1536, workers: int = 2) ->
         raw = target / "upload.tmp"
         size = worker.off_loop(_copy, stream, raw)
         if size == 0:
-            raise Rejected("The file is empty.")
+            raise Rejected(_("The file is empty."))
         result = worker.process(raw, target, folder, memory_mb, workers)
         raw.unlink(missing_ok=True)
         return result
@@ -136,11 +136,11 @@ def _open_image(raw: Path) -> tuple[Image.Image, str]:
     except Rejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Rejected("This image is too large in pixels to process safely "
-                       f"(the limit is {MAX_PIXELS // 1_000_000} megapixels).", 413) from None
+        raise Rejected(_("This image is too large in pixels to process safely (the limit is %(n)s megapixels).",
+                         n=MAX_PIXELS // 1_000_000), 413) from None
     except UnidentifiedImageError:
-        raise Rejected("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
-                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio.", 415) from None
+        raise Rejected(_("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
+                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio."), 415) from None
     except (OSError, SyntaxError, ValueError) as e:
         raise Rejected(_("This file looks damaged and could not be read (%(why)s).", why=_short(e)), 422) from e
 
@@ -153,7 +153,7 @@ def _decode(raw: Path) -> tuple[Image.Image, str]:
             img = Image.open(raw)
             fmt = img.format
             if fmt not in IMAGE_FORMATS:
-                raise Rejected(f"{fmt} images are not supported: use JPEG, PNG, WebP or HEIC.", 415)
+                raise Rejected(_("%(format)s images are not supported: use JPEG, PNG, WebP or HEIC.", format=fmt), 415)
             img.load()
             return img, fmt
     except BaseException:
@@ -232,10 +232,11 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
         doc = pdfium.PdfDocument(str(raw))
         count = len(doc)
     except pdfium.PdfiumError as e:
-        raise Rejected(f"This PDF looks damaged or is password-protected and could not be opened ({_short(e)}).") from e
+        raise Rejected(_("This PDF looks damaged or is password-protected and could not be opened (%(why)s).",
+                         why=_short(e))) from e
     if count == 0:
         doc.close()
-        raise Rejected("This PDF has no pages.")
+        raise Rejected(_("This PDF has no pages."))
     files = []
     try:
         for index in range(min(count, MAX_PDF_PAGES)):
@@ -245,7 +246,7 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
             files += _variants(image, target, folder, page=index + 1)
             page.close()
     except pdfium.PdfiumError as e:
-        raise Rejected(f"A page of this PDF could not be drawn ({_short(e)}).") from e
+        raise Rejected(_("A page of this PDF could not be drawn (%(why)s).", why=_short(e))) from e
     finally:
         doc.close()
     raw.rename(target / "original.pdf")
@@ -260,8 +261,9 @@ def _page_scale(index: int, width_pt: float, height_pt: float) -> float:
     """Projector width (1,920 px), never past 4x, and never past the page pixel budget: pdfium has no
     budget of its own (a 595 x 100,000 pt page at 1,920 px wide would be 322 megapixels)."""
     if max(width_pt, height_pt) > MAX_PAGE_ASPECT * min(width_pt, height_pt):
-        raise Rejected(f"Page {index + 1} of this PDF is {width_pt:,.0f} × {height_pt:,.0f} points: too long or "
-                       "too wide to show as a slide. Split it into ordinary pages and try again.")
+        raise Rejected(_("Page %(n)s of this PDF is %(width)s × %(height)s points: too long or too wide to show as a "
+                         "slide. Split it into ordinary pages and try again.", n=index + 1,
+                         width=f"{width_pt:,.0f}", height=f"{height_pt:,.0f}"))
     return min(1920 / width_pt, 4.0, (MAX_PAGE_PIXELS / (width_pt * height_pt)) ** 0.5)
 
 

@@ -22,7 +22,8 @@ class ItemForm(FlaskForm):
     alt_text = StringField(
         _l("Describe the picture"), validators=[Length(max=500)],
         description=_l("Read aloud to people who cannot see it, and shown if it cannot load."))
-    subject = StringField(_l("Subject"), validators=[Length(max=80)], render_kw={"placeholder": "For example: Science"})
+    subject = StringField(_l("Subject"), validators=[Length(max=80)],
+                          render_kw={"placeholder": _l("For example: Science")})
     tags = StringField(_l("Tags"), validators=[Length(max=300)],
                        description=_l("Separate them with commas, for example: proud, teamwork"))
     made_on = DateField(_l("Date"), validators=[Optional()])

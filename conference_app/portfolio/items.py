@@ -1,5 +1,5 @@
 """Portfolio items: created from uploads or forms, tagged, approved, deleted with their files."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from pathlib import Path
 
 from blinker import Namespace
@@ -19,7 +19,7 @@ def _media_root() -> Path:
 
 def title_from_filename(filename: str) -> str:
     stem = Path(filename or "").stem.replace("_", " ").replace("-", " ").strip()
-    return " ".join(stem.split())[:200] or "Untitled work"
+    return " ".join(stem.split())[:200] or _("Untitled work")
 
 
 def add_upload(s: Session, owner: User, stream, filename: str, **fields) -> tuple[PortfolioItem, Ingested]:

@@ -75,7 +75,7 @@ def upload():
     """One or more files; each becomes an item. The upload script sends one file per request."""
     files = [f for f in UploadForm().files.data or [] if f and f.filename]
     if not files:
-        return _upload_answer([], ["Choose a file to add."], 400)
+        return _upload_answer([], [_("Choose a file to add.")], 400)
     added, errors, status = [], [], 201
     s = db.session()
     for f in files:
@@ -203,5 +203,5 @@ def approve(item_id: int):
         abort(403)
     if it.shows_children:
         items.approve(s, it, current_user)
-        flash(f"Approved “{it.title}” for conferences.", "success")
+        flash(_("Approved “%(title)s” for conferences.", title=it.title), "success")
     return redirect(url_for("portfolio.item", item_id=it.id), code=303)

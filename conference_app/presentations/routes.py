@@ -76,8 +76,9 @@ def new():
         if form.start.data == "template":
             s.add_all(template_slides(pres.id))
         s.commit()
-        flash(f"Created “{pres.title}”." + (" Fill in each slide and add your work." if form.start.data == "template"
-                                            else " Add your first slides."), "success")
+        flash(_("Created “%(title)s”. Fill in each slide and add your work.", title=pres.title)
+              if form.start.data == "template" else _("Created “%(title)s”. Add your first slides.", title=pres.title),
+              "success")
         return redirect(url_for("presentations.editor", presentation_id=pres.id), code=303)
     return render_template("presentations/new.html", form=form), 422 if form.errors else 200
 
@@ -110,7 +111,7 @@ def _slides_answer(pres: Presentation, announce: str = "", focus: str = ""):
 
 def _gone(pres: Presentation):
     """The slide was removed meanwhile (another tab): say so, and show the current list."""
-    message = "That slide was removed meanwhile, perhaps in another tab. This is the current order."
+    message = _("That slide was removed meanwhile, perhaps in another tab. This is the current order.")
     if htmx:
         return retarget(render_template("presentations/_slides.html",
                                         **_slides_context(pres, announce=message, oob=True)), 404, "#slides-box")
@@ -183,7 +184,7 @@ def add_slide(presentation_id: int):
         return refuse(400, _("Choose what kind of slide to add."))
     kind = form.kind.data
     if kind in STRUCTURE_KINDS:
-        slide = Slide(presentation_id=pres.id, kind=kind, title=DEFAULT_TITLES[kind])
+        slide = Slide(presentation_id=pres.id, kind=kind, title=str(DEFAULT_TITLES[kind]))
     elif kind == SlideKind.ITEM:
         item = s.get(PortfolioItem, form.item_id.data) if form.item_id.data else None
         if item is None or item.owner_id != pres.owner_id:
@@ -191,9 +192,9 @@ def add_slide(presentation_id: int):
         page = form.page.data
         if item.kind == ItemKind.DOCUMENT and page is not None:
             if page not in pages_of(s, [item.id])[item.id]:
-                return refuse(400, f"“{item.title}” has no page {page}.")
+                return refuse(400, _("“%(title)s” has no page %(page)s.", title=item.title, page=page))
         elif page is not None:
-            return refuse(400, f"“{item.title}” has no pages to choose from.")
+            return refuse(400, _("“%(title)s” has no pages to choose from.", title=item.title))
         slide = Slide(presentation_id=pres.id, kind=kind, item_id=item.id, page=page)
     else:
         return refuse(400, _("There is no such kind of slide."))
@@ -201,9 +202,11 @@ def add_slide(presentation_id: int):
         ordering.append(s, pres.id, [slide], refuse=lambda slides: slide.item_id is not None and any(
             sl.item_id == slide.item_id and sl.page == slide.page for sl in slides))
     except ordering.Conflict:
-        return refuse(409, f"“{item.title}”{f' page {page}' if page else ''} is already in this presentation.")
-    label = slide.title or item.title + (f", page {slide.page}" if slide.page else "")
-    return _slides_answer(pres, announce=f"Added “{label}” at the end.", focus=f"slide-{slide.id}-summary")
+        return refuse(409, _("“%(title)s” page %(page)s is already in this presentation.", title=item.title, page=page)
+                      if page else _("“%(title)s” is already in this presentation.", title=item.title))
+    label = slide.title or (_("%(title)s, page %(n)s", title=item.title, n=slide.page) if slide.page else item.title)
+    return _slides_answer(pres, announce=_("Added “%(title)s” at the end.", title=label),
+                          focus=f"slide-{slide.id}-summary")
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>")
@@ -214,7 +217,7 @@ def edit_slide(presentation_id: int, slide_id: int):
     slide = slide_or_404(pres, slide_id)
     form = SlideForm(prefix=f"slide-{slide.id}")
     if not form.validate_on_submit():
-        message = _form_errors(form) or "Those changes could not be saved."
+        message = _form_errors(form) or _("Those changes could not be saved.")
         return refuse(422, message, target=f"#slide-{slide.id}-status")
     s = db.session()
     for name in ("title", "body", "prompt", "talking_points"):  # fields not sent are left as they are
@@ -255,7 +258,7 @@ def order(presentation_id: int):
         return refuse(400, _("The new order could not be read. Reload the page and try again."))
     if ids:
         ordering.reorder(s, pres.id, ids)
-        return _slides_answer(pres, announce="Saved the new order.")
+        return _slides_answer(pres, announce=_("Saved the new order."))
     form = OrderForm()
     if form.validate_on_submit() and form.slide.data is not None and form.to.data is not None:
         slide = slide_or_404(pres, form.slide.data)
@@ -316,7 +319,7 @@ def comment(presentation_id: int, slide_id: int):
     if not duplicate:
         s.add(RehearsalComment(slide_id=slide.id, author_id=current_user.id, body=body))
         s.commit()
-    return _comments_answer(pres, slide, "Comment added.")
+    return _comments_answer(pres, slide, _("Comment added."))
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>/comments/<int:comment_id>/delete")
@@ -333,7 +336,7 @@ def delete_comment(presentation_id: int, slide_id: int, comment_id: int):
         abort(404)
     s.delete(comment)
     s.commit()
-    return _comments_answer(pres, slide, "Comment deleted.")
+    return _comments_answer(pres, slide, _("Comment deleted."))
 
 
 def _comments_answer(pres, slide, done: str):
