@@ -32,17 +32,20 @@ KIND_NAMES = {"image": _l("Picture"), "video": _l("Video"), "audio": _l("Audio")
               "writing": _l("Writing"), "link": _l("Link")}
 
 # The scripts' messages (static/js), in the page's language: base.html carries them as a JSON block and
-# app.js's `window.showcaseText(key, values)` reads them. %(name)s is filled in by the script.
-JS_MESSAGES = {
+# app.js's `window.showcaseText(key, values)` reads them. %(name)s is filled in by the script. The
+# audience's go on every page; the rest only on signed-in people's pages.
+AUDIENCE_JS_MESSAGES = {
     "live": _l("Live"),
     "reconnecting": _l("Reconnecting…"),
+    "feedback_not_sent": _l("Not sent: check your connection and tap Send again."),
+}
+STAFF_JS_MESSAGES = {
     "reconnecting_presenter": _l("Reconnecting… Slide changes are not sent until the connection is back."),
     "back_online_missed": _l("Back online. Presses made while offline were not sent (%(count)s): "
                              "still on slide %(n)s."),
     "offline_press": _l("Offline: that press was not sent. Slides move again when the connection is back."),
     "no_answer": _l("Not sent: no answer from the server."),
     "not_sent": _l("Not sent"),
-    "feedback_not_sent": _l("Not sent: check your connection and tap Send again."),
     "slide_of": _l("Slide %(n)s of %(total)s: %(title)s"),
     "editing": _l("Editing…"),
     "saving": _l("Saving…"),
@@ -123,7 +126,8 @@ def init_app(app: Flask) -> None:
         return {"language": code, "html_lang": html_lang(code),
                 "text_dir": "rtl" if code in RIGHT_TO_LEFT else "ltr",
                 "language_choices": [(c, own_name(c)) for c in LANGUAGES], "language_name": name,
-                "js_messages": lambda: js_messages(JS_MESSAGES),
+                "js_messages": lambda staff=False: js_messages({**AUDIENCE_JS_MESSAGES,
+                                                                **(STAFF_JS_MESSAGES if staff else {})}),
                 "role_name": lambda role: ROLE_NAMES.get(str(role), role),
                 "kind_name": lambda kind: KIND_NAMES.get(str(kind), kind),
                 "format_date": format_date}

@@ -32,6 +32,6 @@ def init_app(app: Flask) -> None:
 
 
 def _render(app: Flask, code: int, detail: str | None):
-    title, text = MESSAGES.get(code, (_("Error %(code)s", code=code), ""))
+    title, text = MESSAGES[code] if code in MESSAGES else (_("Error %(code)s", code=code), "")
     text = detail or str(text) % dict(limit=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024))
     return answers.refuse(code, text, title=title)

@@ -32,15 +32,17 @@ class RenderedDeck:
         with rendering():
             self._preload = [media_url(nxt.files, "projector", nxt.slide.page) if nxt and nxt.item else None
                              for nxt in [*self.views[1:], None]]
-        self._render(languages.current())
 
-    def _render(self, language: str) -> None:
-        if language in self._audience:
-            return
-        with rendering(), force_locale(language):
-            self._audience[language] = [render_template("live/_follow_slide.html", view=v) for v in self.views]
-            self._presenter[language] = [render_template("live/_presenter_slide.html", view=v, next_view=nxt)
-                                         for v, nxt in zip(self.views, [*self.views[1:], None])]
+    def _render_audience(self, language: str) -> None:
+        if language not in self._audience:
+            with rendering(), force_locale(language):
+                self._audience[language] = [render_template("live/_follow_slide.html", view=v) for v in self.views]
+
+    def _render_presenter(self, language: str) -> None:
+        if language not in self._presenter:
+            with rendering(), force_locale(language):
+                self._presenter[language] = [render_template("live/_presenter_slide.html", view=v, next_view=nxt)
+                                             for v, nxt in zip(self.views, [*self.views[1:], None])]
 
     @property
     def total(self) -> int:
@@ -49,12 +51,12 @@ class RenderedDeck:
     def audience(self, position: int, language: str | None = None) -> str:
         """The slide for phones, in `language` (the page's or the forced one unless told)."""
         language = language or languages.current()
-        self._render(language)
+        self._render_audience(language)
         return self._audience[language][position]
 
     def presenter(self, position: int, language: str | None = None) -> str:
         language = language or languages.current()
-        self._render(language)
+        self._render_presenter(language)
         return self._presenter[language][position]
 
     def preload(self, position: int) -> str | None:

@@ -263,7 +263,7 @@ def _page_scale(index: int, width_pt: float, height_pt: float) -> float:
     if max(width_pt, height_pt) > MAX_PAGE_ASPECT * min(width_pt, height_pt):
         raise Rejected(_("Page %(n)s of this PDF is %(width)s × %(height)s points: too long or too wide to show as a "
                          "slide. Split it into ordinary pages and try again.", n=index + 1,
-                         width=f"{width_pt:,.0f}", height=f"{height_pt:,.0f}"))
+                         width=format(width_pt, ",.0f"), height=format(height_pt, ",.0f")))
     return min(1920 / width_pt, 4.0, (MAX_PAGE_PIXELS / (width_pt * height_pt)) ** 0.5)
 
 
