@@ -76,6 +76,8 @@ def update(extra: dict[str, dict[str, str]] | None = None) -> list[str]:
         for msgid, msgstr in (extra or {}).get(language, {}).items():
             message = catalog.get(msgid)
             if message is not None and msgstr:
+                if isinstance(msgstr, tuple):  # plural forms: the last one stands for any the language adds
+                    msgstr = (*msgstr, *[msgstr[-1]] * (catalog.num_plurals - len(msgstr)))[:catalog.num_plurals]
                 message.string = msgstr
         path.write_bytes(_po_bytes(catalog))
         path.with_suffix(".mo").write_bytes(_mo_bytes(catalog))
