@@ -47,8 +47,8 @@ def test_arabic_phone_switches_to_polish_and_stays_on_its_slide(app, make, brows
     presenter.goto(f"/conferences/{cid}/present")
     presenter.wait_for_selector("[data-live-status][data-state=live]")
 
-    opened = [phone(browser, live_server, locale) for locale in ("ar", "zh-CN", "ar")]
-    (_c1, gran), (_c2, uncle), (_c3, aunt) = opened
+    opened = [phone(browser, live_server, locale) for locale in ("ar", "zh-CN", "ar", "pl-PL")]
+    (_c1, gran), (_c2, uncle), (_c3, aunt), (_c4, cousin) = opened
     try:
         gran.goto(f"/j/{code}")
         assert html(gran) == ["ar", "rtl"]
@@ -89,6 +89,9 @@ def test_arabic_phone_switches_to_polish_and_stays_on_its_slide(app, make, brows
         _screenshot(uncle, "languages-follower-zh")
         send(uncle, 2, "颜色很漂亮", "zh")
         join(aunt, code, "Khala", "ar-second")
+        cousin.goto(f"/j/{code}")
+        assert html(cousin) == ["pl", "ltr"]
+        _screenshot(cousin, "languages-join-pl")
 
         presenter.click("text=End conference")
         for page, shot in ((gran, "pl"), (uncle, "zh"), (aunt, "ar")):
