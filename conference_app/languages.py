@@ -42,8 +42,10 @@ AUDIENCE_JS_MESSAGES = {
 }
 STAFF_JS_MESSAGES = {
     "reconnecting_presenter": _l("Reconnecting… Slide changes are not sent until the connection is back."),
-    "back_online_missed": _l("Back online. Presses made while offline were not sent (%(count)s): "
-                             "still on slide %(n)s."),
+    # (the script picks _one for 1 and _other for more, as English and Spanish do)
+    "back_online_missed_one": _l("Back online. The press made while offline was not sent: still on slide %(n)s."),
+    "back_online_missed_other": _l("Back online. The %(count)s presses made while offline were not sent: "
+                                   "still on slide %(n)s."),
     "offline_press": _l("Offline: that press was not sent. Slides move again when the connection is back."),
     "no_answer": _l("Not sent: no answer from the server."),
     "not_sent": _l("Not sent"),

@@ -41,7 +41,8 @@
         firstIntent = null;
         send(target);
       } else if (missed && answer && answer.ok) {
-        setStatus(text("back_online_missed", { count: missed, n: answer.position + 1 }), "live");
+        setStatus(text(missed === 1 ? "back_online_missed_one" : "back_online_missed_other",
+                       { count: missed, n: answer.position + 1 }), "live");
       }
       missed = 0;
     });
