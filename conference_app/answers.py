@@ -7,6 +7,7 @@
   fragment of its own (and every `abort`) goes to the page's message area, `#messages` (base.html),
   with flask-htmx's `make_response(retarget=…, reswap=…)`; a plain request gets the error page.
 """
+from flask_babel import gettext as _
 from urllib.parse import urlsplit
 
 from flask import Response, flash, redirect, render_template, request
@@ -34,9 +35,10 @@ def changed(fragment: str, url: str, flash_message: str = "", status: int = 200,
     return redirect(url, code=303)
 
 
-def refuse(status: int, text: str, title: str = "That did not work", target: str = MESSAGES) -> Response:
+def refuse(status: int, text: str, title: str | None = None, target: str = MESSAGES) -> Response:
     """A 4xx with its message: into `target` (the page's message area unless a route names its own) for htmx,
     the error page otherwise."""
+    title = title or _("That did not work")
     if htmx:
         return make_response(render_template("errors/_flash.html", title=title, text=text), status,
                              retarget=target, reswap="innerHTML")

@@ -16,6 +16,24 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(translations_command)
+
+
+@click.command("translations")
+@click.option("--check", is_flag=True, help="Only say whether the catalogs are up to date (exit 1 if not).")
+def translations_command(check):
+    """Extract the strings to translate, update every language's catalog, compile them."""
+    from . import catalogs
+
+    if check:
+        found = catalogs.problems()
+        for line in found:
+            click.echo(line, err=True)
+        sys.exit(1 if found else 0)
+    for path in catalogs.update():
+        click.echo(f"written {path}")
+    for language in catalogs.LANGUAGES[1:]:
+        click.echo(f"{language}: {len(catalogs.missing(language))} strings not translated yet")
 
 
 @click.command("migrate")

@@ -291,6 +291,7 @@ class Participant(SQLModel, table=True):
     left_at: datetime | None = None
     removed: bool = False
     online: bool = False
+    language: str = Field(max_length=16, default="en")  # their choice on the join page (languages.LANGUAGES)
 
 
 class SlideVisit(SQLModel, table=True):
@@ -338,6 +339,7 @@ class Feedback(SQLModel, table=True):
     pinned: bool = False
     hidden: bool = False
     me_too: int = 0  # how many other phones added themselves to this question (FeedbackMeToo: once each)
+    language: str = Field(max_length=16, default="en")  # the language it was written in (the author's choice)
     created_at: datetime = Field(default_factory=utcnow)
 
 

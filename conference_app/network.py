@@ -1,4 +1,5 @@
 """Which addresses phones can use to reach this server: the machine's LAN addresses, not loopback."""
+from flask_babel import gettext as _
 import ipaddress
 import socket
 
@@ -84,8 +85,9 @@ def join_base() -> tuple[str, str | None]:
                                       and ":" in request.host else 80)
     lan = lan_addresses()
     example = f"http://{lan[0]}:{port}" if lan else "http://192.168.1.20:5000"
-    return here, (f"Phones cannot open {here}: it is this computer's own address. Start the server with "
-                  f"--host 0.0.0.0 (phones then use {example}), or set PUBLIC_URL to the address phones use.")
+    return here, _("Phones cannot open %(here)s: it is this computer's own address. Start the server with "
+                   "--host 0.0.0.0 (phones then use %(example)s), or set PUBLIC_URL to the address phones use.",
+                   here=here, example=example)
 
 
 def join_problem() -> str | None:

@@ -3,6 +3,7 @@ import re
 import unicodedata
 
 from flask import Flask, Request, abort, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms.validators import ValidationError
 
@@ -54,9 +55,10 @@ def clean_text(text: str | None, limit: int, what: str, required: bool = True) -
     or longer than `limit`."""
     text = without_controls((text or "").replace("\r\n", "\n")).strip()
     if required and not text:
-        raise InputError(f"Please write your {what}.")
+        raise InputError(_("Please write your %(what)s.", what=what))
     if len(text) > limit:
-        raise InputError(f"Please keep your {what} under {limit} characters (it has {len(text)}).")
+        raise InputError(_("Please keep your %(what)s under %(limit)s characters (it has %(count)s).", what=what,
+                           limit=limit, count=len(text)))
     return text
 
 
@@ -79,9 +81,10 @@ def clean_name(name: str | None, limit: int) -> str:
     spaces or zero-width characters) or is longer than `limit` (never cut silently)."""
     name = " ".join(without_controls(name or "").split())
     if not any(unicodedata.category(c)[0] in "LNPS" for c in _ZERO_WIDTH.sub("", name)):
-        raise InputError("Please write a name others can read (not only spaces or invisible characters).")
+        raise InputError(_("Please write a name others can read (not only spaces or invisible characters)."))
     if len(name) > limit:
-        raise InputError(f"Please keep the name to {limit} characters (it has {len(name)}).")
+        raise InputError(_("Please keep the name to %(limit)s characters (it has %(count)s).", limit=limit,
+                           count=len(name)))
     return name
 
 

@@ -5,6 +5,7 @@ its line number; it writes nothing. `apply(s, plan)` stores a plan that has no e
 transaction. Importing the same file again plans no change. Imported accounts have no password yet:
 the admin prints one-time sign-in links for them (service.issue_links), so nothing is hashed per row.
 """
+from flask_babel import gettext as _
 import csv
 import io
 import re
@@ -77,17 +78,18 @@ class Plan:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without Excel's byte-order mark), else Windows-1252 (older exports)."""
     if len(data) > MAX_BYTES:
-        raise ImportError_(f"The file is larger than {MAX_BYTES // 1024} kB. Split it into parts (by year group).")
+        raise ImportError_(_("The file is larger than %(kb)s kB. Split it into parts (by year group).",
+                             kb=MAX_BYTES // 1024))
     if b"\x00" in data:
-        raise ImportError_("This is not a CSV text file. Export the list as CSV (comma-separated values).")
+        raise ImportError_(_("This is not a CSV text file. Export the list as CSV (comma-separated values)."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
-            raise ImportError_("The file's characters could not be read. "
-                               "Save it as “CSV UTF-8” and try again.") from None
+            raise ImportError_(_("The file's characters could not be read. "
+                               "Save it as “CSV UTF-8” and try again.")) from None
 
 
 def _key(header: str) -> str | None:
@@ -116,20 +118,20 @@ def read(text: str) -> list[Row]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportError_("The file is empty. The first line names the columns: "
-                           "name, username, role, group, coach.") from None
+        raise ImportError_(_("The file is empty. The first line names the columns: "
+                           "name, username, role, group, coach.")) from None
     except csv.Error as e:
-        raise ImportError_(f"Line 1 could not be read: {e}.") from e
+        raise ImportError_(_("Line 1 could not be read: %(why)s.", why=e)) from e
     columns = {}
     for i, h in enumerate(header):
         key = _key(h)
         if key and key not in columns:
             columns[key] = i
     if "name" not in columns and not ("first" in columns and "last" in columns):
-        raise ImportError_("No name column: the first line must name the columns, with “name” (or “first name” "
-                           "and “last name”), “username” or “email”, “role”, “group” and “coach”.")
+        raise ImportError_(_("No name column: the first line must name the columns, with “name” (or “first name” "
+                           "and “last name”), “username” or “email”, “role”, “group” and “coach”."))
     if "username" not in columns and "email" not in columns:
-        raise ImportError_("No “username” or “email” column: each person needs one to sign in with.")
+        raise ImportError_(_("No “username” or “email” column: each person needs one to sign in with."))
 
     def cell(values, key):
         i = columns.get(key)
@@ -142,7 +144,7 @@ def read(text: str) -> list[Row]:
             if not any(v.strip() for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ImportError_(f"The file has more than {MAX_ROWS} people. Split it into parts.")
+                raise ImportError_(_("The file has more than %(n)s people. Split it into parts.", n=MAX_ROWS))
             row = Row(line=line)
             row.name = cell(values, "name") or " ".join(p for p in (cell(values, "first"), cell(values, "last")) if p)
             row.username = (cell(values, "username") or cell(values, "email")).lower()
@@ -150,32 +152,32 @@ def read(text: str) -> list[Row]:
             row.group = cell(values, "group")
             row.coaches = [c.strip().lower() for c in re.split(r"[;|/]", cell(values, "coach")) if c.strip()]
             if not row.name:
-                row.errors.append("The name is missing.")
+                row.errors.append(_("The name is missing."))
             else:
                 try:
                     row.name = clean_name(row.name, 120)
                 except InputError as e:
                     row.errors.append(str(e))
             if not row.username:
-                row.errors.append("The username (or email) is missing.")
+                row.errors.append(_("The username (or email) is missing."))
             elif not USERNAME.match(row.username):
-                row.errors.append(f"“{row.username[:70]}” cannot be a username: "
-                                  "use 2 to 64 letters, digits and . _ - @ +.")
+                row.errors.append(_("“%(username)s” cannot be a username: use 2 to 64 letters, digits and . _ - @ +.",
+                                    username=row.username[:70]))
             if not role_word:
-                row.errors.append("The role is missing (student, coach or admin).")
+                row.errors.append(_("The role is missing (student, coach or admin)."))
             elif role_word not in ROLE_WORDS:
-                row.errors.append(f"Unknown role “{role_word[:30]}”: use student, coach or admin.")
+                row.errors.append(_("Unknown role “%(role)s”: use student, coach or admin.", role=role_word[:30]))
             else:
                 row.role = ROLE_WORDS[role_word]
             if len(row.group) > 60:
-                row.errors.append("The group name is longer than 60 characters.")
+                row.errors.append(_("The group name is longer than 60 characters."))
             if row.coaches and row.role and row.role != Role.STUDENT:
-                row.errors.append("Only students have coaches: leave the coach column empty for staff.")
+                row.errors.append(_("Only students have coaches: leave the coach column empty for staff."))
             rows.append(row)
     except csv.Error as e:
-        raise ImportError_(f"Line {reader.line_num} could not be read: {e}.") from e
+        raise ImportError_(_("Line %(n)s could not be read: %(why)s.", n=reader.line_num, why=e)) from e
     if not rows:
-        raise ImportError_("The file has its column names but nobody in it.")
+        raise ImportError_(_("The file has its column names but nobody in it."))
     return rows
 
 
@@ -189,7 +191,8 @@ def plan(s: Session, text: str) -> Plan:
     in_file: dict[str, Row] = {}
     for row in rows:
         if row.username and row.username in in_file:
-            row.errors.append(f"{row.username} is also on line {in_file[row.username].line}.")
+            row.errors.append(_("%(username)s is also on line %(n)s.", username=row.username,
+                                n=in_file[row.username].line))
         elif row.username:
             in_file[row.username] = row
     new_groups, new_links = [], []
@@ -201,8 +204,9 @@ def plan(s: Session, text: str) -> Plan:
             row.action = "new"
         else:
             if existing.role != row.role:
-                row.errors.append(f"{row.username} already exists as {existing.role}, not {row.role}: "
-                                  "change the role by hand or use another username.")
+                row.errors.append(_("%(username)s already exists as %(role)s, not %(new)s: change the role by hand "
+                                    "or use another username.", username=row.username, role=existing.role,
+                                    new=row.role))
                 continue
             if existing.display_name != row.name:
                 row.changes.append(f"name: {existing.display_name} → {row.name}")
@@ -218,7 +222,8 @@ def plan(s: Session, text: str) -> Plan:
             elif known is not None and known.is_coach and listed is None:
                 coach_is_new = False
             else:
-                row.errors.append(f"The coach “{coach[:64]}” is not a coach account here or in this file.")
+                row.errors.append(_("The coach “%(coach)s” is not a coach account here or in this file.",
+                                                   coach=coach[:64]))
                 continue
             already = (not coach_is_new and existing is not None and (known.id, existing.id) in links)
             if not already:
@@ -232,7 +237,7 @@ def plan(s: Session, text: str) -> Plan:
 def apply(s: Session, p: Plan) -> dict[str, int]:
     """Store a plan without errors, all or nothing."""
     if p.errors:
-        raise ImportError_("The file has rows with errors; nothing was imported.")
+        raise ImportError_(_("The file has rows with errors; nothing was imported."))
     groups = dict(s.exec(select(TutorGroup.name, TutorGroup.id)).all())
     for name in p.new_groups:
         group = TutorGroup(name=name)

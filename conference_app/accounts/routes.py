@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -37,14 +38,14 @@ def change_password():
         s = db.session()
         user = s.get(User, current_user.id)
         if not service.verify_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+            form.current_password.errors.append(_("That is not your current password."))
         else:
             try:
                 service.set_own(s, user, form.new_password.data)
             except service.PasswordError as e:
                 form.new_password.errors.append(str(e))
             else:
-                flash("Your new password is saved.", "success")
+                flash(_("Your new password is saved."), "success")
                 return redirect(url_for("index"), code=303)
     status = 422 if form.errors else 200
     return render_template("accounts/password.html", form=form,
@@ -82,6 +83,6 @@ def welcome(token: str):
         except service.PasswordError as e:
             form.new_password.errors.append(str(e))
         else:
-            flash(f"Your password is saved. Sign in as {user.username}.", "success")
+            flash(_("Your password is saved. Sign in as %(username)s.", username=user.username), "success")
             return redirect(url_for("auth.login"), code=303)
     return render_template("accounts/welcome.html", form=form, person=user), 422 if form.errors else 200

@@ -3,6 +3,7 @@
 Hashing is CPU work (scrypt): in the gevent server it runs in gevent's thread pool (hashlib releases
 the GIL), so a reset or an import never pauses the conferences sharing the event loop.
 """
+from flask_babel import gettext as _
 import hashlib
 import secrets
 from datetime import timedelta
@@ -76,16 +77,16 @@ def reset(s: Session, target: User) -> str:
 
 def check_new(password: str, user: User) -> None:
     if len(password) < MIN_LENGTH:
-        raise PasswordError(f"A password needs at least {MIN_LENGTH} characters.")
+        raise PasswordError(_("A password needs at least %(n)s characters.", n=MIN_LENGTH))
     if password.strip().lower() in (user.username.lower(), user.display_name.strip().lower()):
-        raise PasswordError("Choose a password that is not your name.")
+        raise PasswordError(_("Choose a password that is not your name."))
 
 
 def set_own(s: Session, user: User, new_password: str) -> None:
     """The user's own choice: no longer a one-time password."""
     check_new(new_password, user)
     if user.password_hash and verify_password(user.password_hash, new_password) and user.must_change_password:
-        raise PasswordError("Choose a new password, not the one-time password you were given.")
+        raise PasswordError(_("Choose a new password, not the one-time password you were given."))
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     s.exec(delete(PasswordToken).where(PasswordToken.user_id == user.id))

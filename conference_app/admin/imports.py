@@ -1,4 +1,5 @@
 """Admin: importing a whole school's accounts from a CSV file (preview, then confirm), sign-in letters."""
+from flask_babel import gettext as _
 import csv
 import io
 from datetime import datetime, UTC
@@ -55,7 +56,7 @@ def import_confirm():
     """Store the previewed file, all or nothing; the plan is made again from the same text."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        flash("Choose the file again: the preview had expired.", "error")
+        flash(_("Choose the file again: the preview had expired."), "error")
         return redirect(url_for("admin.import_accounts"), code=303)
     s = db.session()
     try:
@@ -64,10 +65,10 @@ def import_confirm():
         return _page(ImportForm(formdata=None), 422, problem=str(e))
     if plan.errors:
         return _page(ImportForm(formdata=None), 422, plan=plan, confirm=form,
-                     problem="Something changed since the preview: fix the rows below and upload the file again.")
+                     problem=_("Something changed since the preview: fix the rows below and upload the file again."))
     done = importer.apply(s, plan)
-    flash(f"Imported: {done['created']} new accounts, {done['updated']} updated, {done['groups']} new tutor groups, "
-          f"{done['links']} coach assignments.", "success")
+    flash(_("Imported: %(created)s new accounts, %(updated)s updated, %(groups)s new tutor groups, "
+            "%(links)s coach assignments.", **done), "success")
     return redirect(url_for("admin.import_accounts"), code=303)
 
 
@@ -81,7 +82,7 @@ def sign_in_letters():
     people = list(s.exec(select(User).where(User.password_hash == "", User.active)
                          .order_by(User.tutor_group_id, User.display_name)))
     if not people:
-        flash("Everyone has a password already: there are no letters to make.", "info")
+        flash(_("Everyone has a password already: there are no letters to make."), "info")
         return redirect(url_for("admin.import_accounts"), code=303)
     groups = dict(s.exec(select(TutorGroup.id, TutorGroup.name)).all())
     issued = service.issue_links(s, people)

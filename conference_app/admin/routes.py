@@ -1,5 +1,6 @@
 from datetime import date
 
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 from flask import abort, flash, redirect, render_template, url_for
 from sqlmodel import select
@@ -33,7 +34,8 @@ def users():
             form.username.errors.append(str(e))
             status = 422
         else:
-            flash(f"Account created for {user.display_name} ({user.username}).", "success")
+            flash(_("Account created for %(name)s (%(username)s).", name=user.display_name, username=user.username),
+                  "success")
             return redirect(url_for("admin.users"), code=303)
     elif form.errors:
         status = 422
@@ -53,7 +55,7 @@ def student_coaches(user_id: int):
                             s.exec(select(User).where(User.role == Role.COACH).order_by(User.display_name))]
     if form.validate_on_submit():
         set_coaches(s, student, set(form.coaches.data))
-        flash(f"Coaches for {student.display_name} saved.", "success")
+        flash(_("Coaches for %(name)s saved.", name=student.display_name), "success")
         return redirect(url_for("admin.users"), code=303)
     if not form.is_submitted():
         form.coaches.data = [c.id for c in coaches_of(s, student.id)]
@@ -70,7 +72,7 @@ def toggle_active(user_id: int):
     if not user:
         abort(404)
     if user.id == current_user.id:
-        flash("You cannot deactivate your own account.", "error")
+        flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("admin.users"), code=303)
     user.active = not user.active
     user.left_on = None if user.active or not user.is_student else date.today()  # retention counts from here

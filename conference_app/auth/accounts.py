@@ -1,4 +1,5 @@
 """Creating accounts and the coach–student relation: used by admin pages, the CLI and the demo."""
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from ..models import CoachAssignment, Role, User
@@ -12,11 +13,11 @@ class AccountError(ValueError):
 def create_user(s: Session, username: str, display_name: str, password: str, role: str) -> User:
     username = username.strip().lower()
     if role not in set(Role):
-        raise AccountError(f"Unknown role {role!r}.")
+        raise AccountError(_("Unknown role %(role)r.", role=role))
     if len(password) < 8:
-        raise AccountError("A password needs at least 8 characters.")
+        raise AccountError(_("A password needs at least 8 characters."))
     if s.exec(select(User).where(User.username == username)).first():
-        raise AccountError(f"The username {username!r} is taken.")
+        raise AccountError(_("The username %(username)r is taken.", username=username))
     user = User(username=username, display_name=display_name.strip(),
                 password_hash=hash_password(password), role=role)
     s.add(user)
@@ -47,7 +48,7 @@ def is_coach_of(s: Session, coach_id: int, student_id: int) -> bool:
 def set_coaches(s: Session, student: User, coach_ids: set[int]) -> None:
     """Make exactly these coaches follow the student."""
     if student.role != Role.STUDENT:
-        raise AccountError("Only students have coaches.")
+        raise AccountError(_("Only students have coaches."))
     valid = set(s.exec(select(User.id).where(User.id.in_(coach_ids), User.role == Role.COACH)))
     current = {a.coach_id: a for a in s.exec(
         select(CoachAssignment).where(CoachAssignment.student_id == student.id))}

@@ -1,10 +1,11 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)],
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
                              render_kw={"autocomplete": "current-password"})

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlmodel import select
@@ -14,7 +15,7 @@ from .forms import LoginForm
 from .passwords import check_password, hash_password
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see that page."
+login_manager.login_message = _l("Please sign in to see that page.")
 login_manager.login_message_category = "info"
 
 
@@ -58,7 +59,7 @@ def login():
         if user and ok and user.active:
             sessions.start(user)
             return redirect(local_path(request.args.get("next")) or url_for("index"), code=303)
-        form.password.errors.append("That username and password do not match an account.")
+        form.password.errors.append(_("That username and password do not match an account."))
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -67,5 +68,5 @@ def login():
 @login_required
 def logout():
     sessions.end()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"), code=303)

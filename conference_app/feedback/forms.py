@@ -3,6 +3,7 @@
 Their validators say what `service` says (`text.Cleaned`, `service.clean_action`), so a refused field
 shows the same message whether the form or the service caught it; the service checks again.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,21 +18,21 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 
 class FeedbackForm(FlaskForm):
-    kind = RadioField("Send a message about the slide on your screen", choices=_choices(service.KIND_LABELS),
+    kind = RadioField(_l("Send a message about the slide on your screen"), choices=_choices(service.KIND_LABELS),
                       default="question", validate_choice=False)
-    body = TextAreaField("Your message", id="feedback-body", validators=[Cleaned(service.MAX_BODY, "message")],
+    body = TextAreaField(_l("Your message"), id="feedback-body", validators=[Cleaned(service.MAX_BODY, _l("message"))],
                          render_kw={"rows": 3})
     client_key = HiddenField(render_kw={"data-client-key": True})
     position = HiddenField(render_kw={"data-position": True})
 
     def validate_kind(self, field):
         if field.data not in service.KIND_LABELS:
-            raise ValidationError("Choose what kind of message this is: a question, a comment, praise or a "
-                                  "suggestion.")
+            raise ValidationError(_("Choose what kind of message this is: a question, a comment, praise or a "
+                                  "suggestion."))
 
 
 class NotesForm(FlaskForm):
-    body = TextAreaField("Private notes", id="notes", validators=[Cleaned(20000, "notes", required=False)],
+    body = TextAreaField(_l("Private notes"), id="notes", validators=[Cleaned(20000, _l("notes"), required=False)],
                          render_kw={"rows": 8})
 
 
@@ -46,19 +47,19 @@ def _by(clean):
 
 
 class ActionForm(FlaskForm):
-    text = StringField("New action", id="action-new", validators=[Cleaned(500, "action")],
+    text = StringField(_l("New action"), id="action-new", validators=[Cleaned(500, _l("action"))],
                        render_kw={"autocomplete": "off"})
-    owner = SelectField("Who", choices=_choices(service.OWNER_LABELS), validate_choice=False,
+    owner = SelectField(_l("Who"), choices=_choices(service.OWNER_LABELS), validate_choice=False,
                         validators=[_by(service.clean_owner)])
-    due_on = StringField("By", validators=[_by(service.clean_due)], render_kw={"type": "date"})
+    due_on = StringField(_l("By"), validators=[_by(service.clean_due)], render_kw={"type": "date"})
 
 
 class ClosingForm(FlaskForm):
-    stood_out = TextAreaField("What stood out for you today?", id="stood_out",
-                              validators=[Cleaned(1000, "answer about what stood out", required=False)],
+    stood_out = TextAreaField(_l("What stood out for you today?"), id="stood_out",
+                              validators=[Cleaned(1000, _l("answer about what stood out"), required=False)],
                               render_kw={"rows": 3})
-    question = TextAreaField("One question you still have", id="question",
-                             validators=[Cleaned(1000, "question", required=False)], render_kw={"rows": 3})
-    support = TextAreaField("How will you support the student’s goals?", id="support",
-                            validators=[Cleaned(1000, "answer about how you will help", required=False)],
+    question = TextAreaField(_l("One question you still have"), id="question",
+                             validators=[Cleaned(1000, _l("question"), required=False)], render_kw={"rows": 3})
+    support = TextAreaField(_l("How will you support the student’s goals?"), id="support",
+                            validators=[Cleaned(1000, _l("answer about how you will help"), required=False)],
                             render_kw={"rows": 3})

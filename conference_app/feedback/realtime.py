@@ -8,9 +8,11 @@ Stored first, then rendered once per audience and fanned out:
   again (pushes, `feedback_sync` on every (re)connect, page loads all read `service.for_audience`).
 """
 from flask import Flask, render_template
+from flask_babel import force_locale
 
-from .. import db
-from ..live.pushes import audience_room, emit, participant_room, presenter_room
+from .. import db, languages
+from ..live.pushes import (audience_languages, audience_room, emit, participant_room, per_language, presenter_room,
+                           staff_languages)
 from ..live import sockets
 from ..live.sockets import FOLLOWER, PRESENTER, client_of
 from ..models import Conference, Feedback, Participant
@@ -30,15 +32,22 @@ def push_feedback(feedback_id: int) -> None:
     s = db.session()
     feedback = s.get(Feedback, feedback_id)
     conference = s.get(Conference, feedback.conference_id)
-    emit("feedback", {"id": feedback.id, "html": render_items([service.entry(s, feedback, False)], True)},
-         to=presenter_room(conference.id))
+    per_language("feedback", presenter_room(conference.id), staff_languages(conference.id),
+                 lambda: {"id": feedback.id, "html": render_items([service.entry(s, feedback, False)], True)})
     if feedback.hidden:
         emit("feedback_hidden", {"id": feedback.id}, to=audience_room(conference.id))
         return
-    payload = {"id": feedback.id, "author": feedback.participant_id,
-               "html": render_items([service.entry(s, feedback, True)], False)}
-    emit("feedback", payload, to=audience_room(conference.id) if conference.show_feedback
-         else participant_room(feedback.participant_id))
+
+    def payload():
+        return {"id": feedback.id, "author": feedback.participant_id,
+                "html": render_items([service.entry(s, feedback, True)], False)}
+
+    if conference.show_feedback:
+        per_language("feedback", audience_room(conference.id), audience_languages(conference.id), payload)
+    else:
+        author = s.get(Participant, feedback.participant_id)
+        with force_locale(languages.valid(author.language) or languages.DEFAULT):
+            emit("feedback", payload(), to=participant_room(feedback.participant_id))
 
 
 def push_resync(conference_id: int) -> None:

@@ -1,4 +1,5 @@
 """Routes: phones send feedback; presenter and coach moderate; the coach panel; the family's closing form."""
+from flask_babel import gettext as _
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -48,7 +49,7 @@ def new_feedback_form(conference: Conference, kind: str = "question") -> Feedbac
 def _too_fast(_limit):
     conference, _participant = participant_or_abort(request.view_args["code"])
     return _form_again(conference, FeedbackForm(), FeedbackError(
-        "You are sending very quickly. Please wait a minute, then tap Send again: your message is still here.", 429))
+        _("You are sending very quickly. Please wait a minute, then tap Send again: your message is still here."), 429))
 
 
 @bp.post("/live/<code>/feedback")
@@ -68,7 +69,7 @@ def send(code: str):
         return _form_again(conference, form, e)
     if created:
         realtime.push_feedback(feedback.id)
-    return changed("feedback/_form.html", url_for("live.follow", code=conference.code), "Sent. Thank you!",
+    return changed("feedback/_form.html", url_for("live.follow", code=conference.code), _("Sent. Thank you!"),
                    201 if created else 200, conference=conference, form=new_feedback_form(conference, feedback.kind),
                    sent=feedback)
 
@@ -234,7 +235,7 @@ def closing(code: str):
     existing = service.family_form_of(s, participant.id)
     form = ClosingForm(obj=existing)
     owner = s.get(User, conference.owner_id)
-    form.support.label.text = f"How will you support {owner.display_name}’s goals?"
+    form.support.label.text = _("How will you support %(name)s’s goals?", name=owner.display_name)
     error, status = "", 200
     if form.validate_on_submit():
         try:

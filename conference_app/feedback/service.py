@@ -3,6 +3,7 @@
 Everything that reads feedback for an audience goes through `for_audience`, which never returns
 hidden feedback; moderators (presenter, coach) and the record use `for_moderators`.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,9 +17,9 @@ from ..live import conferences, decks
 from ..text import InputError, clean_text
 
 MAX_BODY = 1000
-KIND_LABELS = {FeedbackKind.QUESTION: "Question", FeedbackKind.COMMENT: "Comment",
-               FeedbackKind.PRAISE: "What impressed me", FeedbackKind.SUGGESTION: "Next time you could…"}
-OWNER_LABELS = {ActionOwner.STUDENT: "Student", ActionOwner.FAMILY: "Family", ActionOwner.COACH: "Coach"}
+KIND_LABELS = {FeedbackKind.QUESTION: _l("Question"), FeedbackKind.COMMENT: _l("Comment"),
+               FeedbackKind.PRAISE: _l("What impressed me"), FeedbackKind.SUGGESTION: _l("Next time you could…")}
+OWNER_LABELS = {ActionOwner.STUDENT: _l("Student"), ActionOwner.FAMILY: _l("Family"), ActionOwner.COACH: _l("Coach")}
 
 
 class FeedbackError(InputError):
@@ -32,7 +33,7 @@ def new_key() -> str:
 def clean_key(key: str | None) -> str:
     key = (key or "").strip()
     if not 8 <= len(key) <= 64 or not all(c.isalnum() or c in "-_" for c in key):
-        raise FeedbackError("This form is out of date. Reload the page and send it again.", 400)
+        raise FeedbackError(_("This form is out of date. Reload the page and send it again."), 400)
     return key
 
 
@@ -51,24 +52,25 @@ def send(s: Session, conference: Conference, participant: Participant, *, kind: 
     if existing is not None:  # a double tap or a retry: the same message, already kept
         return existing, False
     if conference.state == ConferenceState.LOBBY:
-        raise FeedbackError("The conference has not started yet: wait for the first slide.", 409)
+        raise FeedbackError(_("The conference has not started yet: wait for the first slide."), 409)
     if conference.state == ConferenceState.ENDED:
-        raise FeedbackError("The conference has ended, so feedback is closed.", 410)
+        raise FeedbackError(_("The conference has ended, so feedback is closed."), 410)
     if kind not in set(FeedbackKind):
-        raise FeedbackError("Choose what kind of message this is: a question, a comment, praise or a suggestion.")
-    body = clean_text(body, MAX_BODY, "message")
+        raise FeedbackError(_("Choose what kind of message this is: a question, a comment, praise or a suggestion."))
+    body = clean_text(body, MAX_BODY, _("message"))
     try:
         position = int(position)
     except (TypeError, ValueError):
         position = conference.position
     if position != conference.position and position not in conferences.shown_positions(s, conference.id):
-        raise FeedbackError("That slide has not been shown yet.", 422)
+        raise FeedbackError(_("That slide has not been shown yet."), 422)
     ids = conference.slide_ids
     slide_id = ids[position] if 0 <= position < len(ids) else None
     slide = s.get(Slide, slide_id) if slide_id else None
     feedback = Feedback(conference_id=conference.id, participant_id=participant.id, client_key=key,
                         position=position, slide_id=slide.id if slide else None,
-                        item_id=slide.item_id if slide else None, kind=kind, body=body)
+                        item_id=slide.item_id if slide else None, kind=kind, body=body,
+                        language=participant.language)
     s.add(feedback)
     try:
         s.commit()
@@ -86,7 +88,7 @@ MODERATION = ("answered", "pinned", "hidden")
 
 def moderate(s: Session, feedback: Feedback, field: str, value: bool) -> Feedback:
     if field not in MODERATION:
-        raise FeedbackError("Unknown change.", 400)
+        raise FeedbackError(_("Unknown change."), 400)
     setattr(feedback, field, value)
     s.commit()
     return feedback
@@ -153,16 +155,16 @@ def entry(s: Session, feedback: Feedback, audience: bool) -> Entry:
     participant = s.get(Participant, feedback.participant_id)
     titles = slide_titles(s, conference, audience)
     return Entry(feedback, participant.display_name, participant.role,
-                 titles.get(feedback.position, f"Slide {feedback.position + 1}"),
+                 titles.get(feedback.position, _("Slide %(n)s", n=feedback.position + 1)),
                  conference.code if conference.is_open and conference.show_feedback else "")
 
 
 def me_too(s: Session, conference: Conference, participant: Participant, feedback: Feedback) -> bool:
     """Add this phone to another's question, once; True when it counted now (False: it had already)."""
     if not conference.is_open or not conference.show_feedback:
-        raise FeedbackError("Adding yourself to a question works while everyone's feedback is shown.", 409)
+        raise FeedbackError(_("Adding yourself to a question works while everyone’s feedback is shown."), 409)
     if feedback.hidden or feedback.kind != FeedbackKind.QUESTION or feedback.participant_id == participant.id:
-        raise FeedbackError("You can add yourself to other people's questions only.", 409)
+        raise FeedbackError(_("You can add yourself to other people’s questions only."), 409)
     try:
         s.add(FeedbackMeToo(feedback_id=feedback.id, participant_id=participant.id))
         s.flush()
@@ -193,7 +195,7 @@ def note_of(s: Session, conference_id: int, author_id: int) -> ConferenceNote | 
 
 
 def save_note(s: Session, conference: Conference, author_id: int, body: str) -> ConferenceNote:
-    body = clean_text(body, 20000, "notes", required=False)
+    body = clean_text(body, 20000, _("notes"), required=False)
     note = note_of(s, conference.id, author_id)
     if note is None:
         note = ConferenceNote(conference_id=conference.id, author_id=author_id)
@@ -218,7 +220,7 @@ def actions_of(s: Session, conference_id: int) -> list[Action]:
 
 def clean_owner(owner) -> str:
     if owner not in set(ActionOwner):
-        raise FeedbackError("Choose who owns this action: the student, the family or the coach.")
+        raise FeedbackError(_("Choose who owns this action: the student, the family or the coach."))
     return owner
 
 
@@ -228,14 +230,14 @@ def clean_due(due_on) -> date | None:
     try:
         due = date.fromisoformat(str(due_on))
     except ValueError:
-        raise FeedbackError("The due date is not a date.") from None
+        raise FeedbackError(_("The due date is not a date.")) from None
     if not date(2000, 1, 1) <= due <= date.today() + timedelta(days=3 * 366):
-        raise FeedbackError("The due date is too far away.")
+        raise FeedbackError(_("The due date is too far away."))
     return due
 
 
 def clean_action(text, owner, due_on) -> tuple[str, str, date | None]:
-    return clean_text(text, 500, "action"), clean_owner(owner), clean_due(due_on)
+    return clean_text(text, 500, _("action")), clean_owner(owner), clean_due(due_on)
 
 
 def _sync_goal(s: Session, conference: Conference, action: Action) -> None:
@@ -293,11 +295,11 @@ def closing_open(conference: Conference, hours: int) -> bool:
 
 def save_family_form(s: Session, conference: Conference, participant: Participant, stood_out, question,
                      support) -> FamilyForm:
-    stood_out = clean_text(stood_out, 1000, "answer about what stood out", required=False)
-    question = clean_text(question, 1000, "question", required=False)
-    support = clean_text(support, 1000, "answer about how you will help", required=False)
+    stood_out = clean_text(stood_out, 1000, _("answer about what stood out"), required=False)
+    question = clean_text(question, 1000, _("question"), required=False)
+    support = clean_text(support, 1000, _("answer about how you will help"), required=False)
     if not (stood_out or question or support):
-        raise FeedbackError("Please answer at least one question, or choose “Skip”.")
+        raise FeedbackError(_("Please answer at least one question, or choose “Skip”."))
     form = family_form_of(s, participant.id)
     if form is None:
         form = FamilyForm(conference_id=conference.id, participant_id=participant.id)

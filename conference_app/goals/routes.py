@@ -1,4 +1,5 @@
 """The student's goals: their page, and adding, ticking off and removing one (htmx in place, or a page)."""
+from flask_babel import gettext as _
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -41,18 +42,18 @@ def add():
     if not form.validate_on_submit():
         return _answer(form=form, status=422)
     goals.add(db.session(), current_user.id, form.text.data)
-    return _answer("Goal added.")
+    return _answer(_("Goal added."))
 
 
 @bp.post("/<int:goal_id>/toggle")
 @role_required(Role.STUDENT)
 def toggle(goal_id: int):
     goal = goals.toggle(db.session(), _goal_or_404(goal_id))
-    return _answer("Well done!" if goal.status == "done" else "Goal is open again.")
+    return _answer(_("Well done!") if goal.status == "done" else _("Goal is open again."))
 
 
 @bp.post("/<int:goal_id>/delete")
 @role_required(Role.STUDENT)
 def delete(goal_id: int):
     goals.delete(db.session(), _goal_or_404(goal_id))
-    return _answer("Goal removed.")
+    return _answer(_("Goal removed."))

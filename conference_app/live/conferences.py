@@ -1,5 +1,6 @@
 """The conference state machine. The database is the truth: every change is stored
 before anyone is told about it, so a restarted server loses nothing."""
+from flask_babel import gettext as _
 import secrets
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ def create(s: Session, presentation: Presentation) -> Conference:
     if existing:
         return existing
     order = ",".join(str(sl.id) for sl in ordered_slides(s, presentation.id))
-    for _ in range(5):  # a clash among 8.5e11 codes is rare; retrying makes it harmless
+    for _attempt in range(5):  # a clash among 8.5e11 codes is rare; retrying makes it harmless
         conference = Conference(presentation_id=presentation.id, owner_id=presentation.owner_id,
                                 code=codes.new_code(), slide_order=order)
         s.add(conference)
@@ -37,7 +38,7 @@ def create(s: Session, presentation: Presentation) -> Conference:
             return conference
         except IntegrityError:
             s.rollback()
-    raise ConferenceError("Could not make a join code; please try again.")
+    raise ConferenceError(_("Could not make a join code; please try again."))
 
 
 def by_code(s: Session, code: str) -> Conference | None:
@@ -53,7 +54,7 @@ def slides_of(s: Session, conference: Conference) -> list[Slide]:
     ids = conference.slide_ids
     found = {sl.id: sl for sl in s.exec(select(Slide).where(Slide.id.in_(ids)))} if ids else {}
     return [found.get(i) or Slide(id=i, presentation_id=conference.presentation_id, position=n, kind=SlideKind.ITEM,
-                                  title="Removed") for n, i in enumerate(ids)]
+                                  title=_("Removed")) for n, i in enumerate(ids)]
 
 
 def views_of(s: Session, conference: Conference) -> list[SlideView]:
@@ -71,17 +72,25 @@ def participants(s: Session, conference_id: int) -> list[Participant]:
                        .order_by(Participant.joined_at, Participant.id)))
 
 
-def join(s: Session, conference: Conference, name: str, role: str, user: User | None = None) -> Participant:
+def join(s: Session, conference: Conference, name: str, role: str, user: User | None = None,
+         language: str = "en") -> Participant:
     if not conference.is_open:
-        raise ConferenceError("This conference has ended.")
+        raise ConferenceError(_("This conference has ended."))
     if conference.locked:
-        raise ConferenceError("This conference is locked: no one else can join.")
+        raise ConferenceError(_("This conference is locked: no one else can join."))
     participant = Participant(conference_id=conference.id, display_name=name.strip(), role=role,
                               user_id=user.id if user and role == AudienceRole.COACH else None,
-                              token=secrets.token_urlsafe(24))
+                              token=secrets.token_urlsafe(24), language=language)
     s.add(participant)
     s.commit()
     return participant
+
+
+def set_language(s: Session, participant: Participant, language: str) -> None:
+    """The participant chose another language (the follower page's menu)."""
+    participant.language = language
+    s.add(participant)
+    s.commit()
 
 
 def participant_by_token(s: Session, conference_id: int, token: str | None) -> Participant | None:

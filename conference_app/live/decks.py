@@ -10,37 +10,54 @@ than serve withdrawn work.
 from contextlib import nullcontext
 
 from flask import Flask, current_app, has_request_context, render_template
+from flask_babel import force_locale
 from sqlalchemy import update
 
-from .. import db
+from .. import db, languages
 from ..models import Conference, ConferenceState
 from ..portfolio.render import media_url
 from . import conferences
 
 
 class RenderedDeck:
-    """Every slide of one conference, rendered for phones and for the presenter (tens of kilobytes)."""
+    """Every slide of one conference, rendered for phones and for the presenter (tens of kilobytes), once
+    per language asked for (the frame around the student's words is in the reader's language)."""
 
     def __init__(self, conference: Conference):
         self.version = conference.deck_version
         self.slide_ids = conference.slide_ids
         self.views = conferences.views_of(db.session(), conference)
+        self._audience: dict[str, list[str]] = {}
+        self._presenter: dict[str, list[str]] = {}
         with rendering():
-            self._audience = [render_template("live/_follow_slide.html", view=v) for v in self.views]
-            self._presenter = [render_template("live/_presenter_slide.html", view=v, next_view=nxt)
-                               for v, nxt in zip(self.views, [*self.views[1:], None])]
             self._preload = [media_url(nxt.files, "projector", nxt.slide.page) if nxt and nxt.item else None
                              for nxt in [*self.views[1:], None]]
+
+    def _render_audience(self, language: str) -> None:
+        if language not in self._audience:
+            with rendering(), force_locale(language):
+                self._audience[language] = [render_template("live/_follow_slide.html", view=v) for v in self.views]
+
+    def _render_presenter(self, language: str) -> None:
+        if language not in self._presenter:
+            with rendering(), force_locale(language):
+                self._presenter[language] = [render_template("live/_presenter_slide.html", view=v, next_view=nxt)
+                                             for v, nxt in zip(self.views, [*self.views[1:], None])]
 
     @property
     def total(self) -> int:
         return len(self.views)
 
-    def audience(self, position: int) -> str:
-        return self._audience[position]
+    def audience(self, position: int, language: str | None = None) -> str:
+        """The slide for phones, in `language` (the page's or the forced one unless told)."""
+        language = language or languages.current()
+        self._render_audience(language)
+        return self._audience[language][position]
 
-    def presenter(self, position: int) -> str:
-        return self._presenter[position]
+    def presenter(self, position: int, language: str | None = None) -> str:
+        language = language or languages.current()
+        self._render_presenter(language)
+        return self._presenter[language][position]
 
     def preload(self, position: int) -> str | None:
         """The next slide's picture, for the presenter and the projector screen to fetch ahead."""

@@ -3,11 +3,15 @@
 Every push goes through `emit` here (Flask-SocketIO's, so with a message queue it reaches the rooms
 in every process). Rooms: the audience's phones, the projector screen, the presenter views (the
 student's page and the coach panel), and one room per participant for what only that phone gets.
+Pushes that carry text go to each language's part of a room (`in_language`): a connection is in its
+room and in that room's part for its language, and each part gets its own rendering (`per_language`).
 """
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from sqlmodel import select
 
-from .. import db
-from ..models import Conference, ConferenceState
+from .. import db, languages
+from ..models import Conference, ConferenceState, Participant
 from . import conferences, decks
 
 
@@ -27,8 +31,34 @@ def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
 
 
+def in_language(room: str, language: str) -> str:
+    return f"{room}:{language}"
+
+
 def emit(event: str, data: dict, to: str) -> None:
     current_app.extensions["socketio"].emit(event, data, to=to)
+
+
+def audience_languages(conference_id: int) -> set[str]:
+    """The languages the conference's phones are in (stored on each participant)."""
+    rows = db.session().exec(select(Participant.language).distinct()
+                             .where(Participant.conference_id == conference_id, Participant.removed == False))  # noqa: E712
+    return {code for code in rows if languages.valid(code)}
+
+
+def staff_languages(conference_id: int) -> set[str]:
+    """The languages of the presenter views and the projector screen: those connected to this process;
+    every language when a message queue is in use (views connected elsewhere are not known here)."""
+    if current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        return set(languages.LANGUAGES)
+    return current_app.extensions["live_clients"].staff_languages(conference_id)
+
+
+def per_language(event: str, room: str, codes: set[str], payload_of) -> None:
+    """`payload_of()` rendered in each language and sent to that language's part of the room."""
+    for code in sorted(codes):
+        with force_locale(code):
+            emit(event, payload_of(), to=in_language(room, code))
 
 
 def state_of(conference: Conference, deck: decks.RenderedDeck, shown: bool = False) -> dict:
@@ -42,7 +72,8 @@ def state_of(conference: Conference, deck: decks.RenderedDeck, shown: bool = Fal
 
 
 def slide_payloads(deck: decks.RenderedDeck, state: dict) -> dict[str, tuple[str, dict]]:
-    """Each view's push of the current slide: event name and payload, rendered ahead in the deck."""
+    """Each view's push of the current slide: event name and payload, rendered ahead in the deck (in the
+    current language)."""
     position, live = state["position"], state["state"] == ConferenceState.LIVE
     audience = {**state, "html": deck.audience(position) if live else ""}
     preload = deck.preload(position)
@@ -53,11 +84,14 @@ def slide_payloads(deck: decks.RenderedDeck, state: dict) -> dict[str, tuple[str
 
 def push_state(deck: decks.RenderedDeck, state: dict) -> None:
     conference_id = state["conference"]
-    views = slide_payloads(deck, state)
-    for view, room in (("follower", audience_room(conference_id)), ("screen", screen_room(conference_id)),
-                       ("presenter", presenter_room(conference_id))):
-        event, payload = views[view]
-        emit(event, payload, to=room)
+    staff = staff_languages(conference_id)
+    for view, room, codes in (("follower", audience_room(conference_id), audience_languages(conference_id)),
+                              ("screen", screen_room(conference_id), staff),
+                              ("presenter", presenter_room(conference_id), staff)):
+        for code in sorted(codes):
+            with force_locale(code):
+                event, payload = slide_payloads(deck, state)[view]
+                emit(event, payload, to=in_language(room, code))
 
 
 def push_slide(conference_id: int) -> None:
@@ -69,7 +103,8 @@ def push_slide(conference_id: int) -> None:
 
 def push_status(conference_id: int, text: str, state: str) -> None:
     """A word to the presenter views about their slide changes ("saving is slow, trying again")."""
-    emit("status", {"text": text, "state": state}, to=presenter_room(conference_id))
+    per_language("status", presenter_room(conference_id), staff_languages(conference_id),
+                 lambda: {"text": str(text), "state": state})
 
 
 def push_participants(conference_id: int) -> None:
@@ -129,17 +164,25 @@ class ParticipantLists:
                 except Exception:  # (one conference's list must not stop the others')
                     self.app.logger.exception("conference %s: participant list not pushed", conference_id)
 
-    def _push(self, conference_id: int, to: str | None = None) -> None:
+    def _push(self, conference_id: int, to: str | None = None, language: str | None = None) -> None:
         s = db.session()
         conference = s.get(Conference, conference_id)
         if conference is None:
             return
-        with decks.rendering():
-            html = render_template("live/_participants.html", conference=conference,
-                                   participants=conferences.participants(s, conference_id))
-        self.renders += 1
-        emit("participants", {"html": html}, to=to or presenter_room(conference_id))
+        people = conferences.participants(s, conference_id)
 
-    def send_to(self, conference_id: int, sid: str) -> None:
+        def payload():
+            with decks.rendering():
+                html = render_template("live/_participants.html", conference=conference, participants=people)
+            self.renders += 1
+            return {"html": html}
+
+        if to:
+            with force_locale(language or languages.DEFAULT):
+                emit("participants", payload(), to=to)
+        else:
+            per_language("participants", presenter_room(conference_id), staff_languages(conference_id), payload)
+
+    def send_to(self, conference_id: int, sid: str, language: str) -> None:
         """The list as it is now, to one presenter view that (re)connected."""
-        self._push(conference_id, to=sid)
+        self._push(conference_id, to=sid, language=language)

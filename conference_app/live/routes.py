@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from io import BytesIO
 
 import qrcode
@@ -5,7 +6,7 @@ import qrcode.image.svg
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import access, db, extend
+from .. import access, db, extend, languages
 from ..answers import back_to, changed
 from ..extensions import limiter
 from ..network import join_base
@@ -143,7 +144,7 @@ def end(conference_id: int):
     conferences.end(s, conference)
     extend.each("live.end", conference)  # the record is fixed before anyone is sent on to it
     pushes.push_ended(conference)
-    flash("The conference has ended. Thank you!", "success")
+    flash(_("The conference has ended. Thank you!"), "success")
     return redirect(url_for("live.ended", conference_id=conference.id), code=303)
 
 
@@ -201,7 +202,7 @@ def join(code: str):
         role = AudienceRole.COACH if as_coach else form.role.data
         try:
             participant = conferences.join(s, conference, form.name.data, role,
-                                           user=current_user if as_coach else None)
+                                           user=current_user if as_coach else None, language=languages.current())
         except conferences.ConferenceError as e:
             flash(str(e), "error")
             return render_template("live/closed.html", reason="locked", conference=conference), 423
@@ -228,6 +229,9 @@ def follow(code: str):
         return redirect(url_for("live.join", code=conference.code))
     if not conference.is_open:
         return redirect(url_for("live.thanks", code=conference.code))
+    if participant.language != languages.current():  # chosen in the menu: the presenter sees it, pushes follow
+        conferences.set_language(s, participant, languages.current())
+        pushes.push_participants(conference.id)
     return _follower_page(s, conference, participant)
 
 

@@ -6,19 +6,21 @@ same way (`on(app, event, handler)`: python-socketio's own handlers, `handler(si
 context, with no request context or cookie decoding per event) and answers through its return value
 (the client's acknowledgement); pushes go through `pushes.emit`.
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import socketio as python_socketio
 from flask import Flask, current_app, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 from flask_socketio import SocketIO
+from flask_babel.speaklater import LazyString
 
-from .. import db
+from .. import db, languages
 from ..models import MAX_ID, Conference, ConferenceState
 from . import bus, conferences, decks, pushes
 from .access import current_participant, may_present
-from .pushes import audience_room, participant_room, presenter_room, screen_room
+from .pushes import audience_room, in_language, participant_room, presenter_room, screen_room
 from .writer import SlideWriter
 
 PRESENTER, SCREEN, FOLLOWER = "presenter", "screen", "follower"
@@ -30,6 +32,7 @@ class Client:
     code: str
     view: str
     participant_id: int | None = None
+    language: str = languages.DEFAULT  # a follower's stored choice; a presenter view's page language
 
 
 class Clients:
@@ -38,6 +41,7 @@ class Clients:
     def __init__(self):
         self.by_sid: dict[str, Client] = {}
         self.by_participant: dict[int, set[str]] = defaultdict(set)
+        self.staff: dict[int, Counter] = defaultdict(Counter)  # conference id -> presenter/screen languages
 
     def get(self, sid: str) -> Client | None:
         return self.by_sid.get(sid)
@@ -46,9 +50,18 @@ class Clients:
         self.by_sid[sid] = client
         if client.participant_id:
             self.by_participant[client.participant_id].add(sid)
+        if client.view != FOLLOWER:
+            self.staff[client.conference_id][client.language] += 1
 
     def remove(self, sid: str) -> Client | None:
         client = self.by_sid.pop(sid, None)
+        if client and client.view != FOLLOWER:
+            counts = self.staff[client.conference_id]
+            counts[client.language] -= 1
+            if counts[client.language] <= 0:
+                del counts[client.language]
+            if not counts:
+                del self.staff[client.conference_id]
         if client and client.participant_id:
             sids = self.by_participant[client.participant_id]
             sids.discard(sid)
@@ -58,6 +71,9 @@ class Clients:
 
     def of_participant(self, participant_id: int) -> set[str]:
         return set(self.by_participant.get(participant_id, ()))
+
+    def staff_languages(self, conference_id: int) -> set[str]:
+        return set(self.staff.get(conference_id, ()))
 
 
 class RoomIndex:
@@ -146,13 +162,22 @@ def on(app: Flask, event: str, handler) -> None:
     is the client's acknowledgement. Features add their own events this way (feedback's `feedback_sync`)."""
     def run(sid, data=None, *_rest):
         with app.app_context():
-            try:
-                return handler(sid, data)
-            except Exception:  # (a client gets an answer, never a dropped connection)
-                app.logger.exception("Socket.IO event %s failed", event)
-                return {"ok": False, "error": "Something went wrong on our side. Please try again."}
+            client = client_of(sid)
+            with force_locale(client.language if client else languages.DEFAULT):
+                try:
+                    return _plain(handler(sid, data))
+                except Exception:  # (a client gets an answer, never a dropped connection)
+                    app.logger.exception("Socket.IO event %s failed", event)
+                    return {"ok": False, "error": _("Something went wrong on our side. Please try again.")}
 
     app.extensions["socketio"].server.on(event, run, namespace="/")
+
+
+def _plain(answer):
+    """An answer's lazy texts as strings, in the connection's language (JSON has no lazy strings)."""
+    if isinstance(answer, dict):
+        return {k: str(v) if isinstance(v, LazyString) else v for k, v in answer.items()}
+    return answer
 
 
 def _without_websocket_compression(wsgi_app):
@@ -200,8 +225,10 @@ def _identify(auth) -> Client | None:
         if not may_present(conference, current_user):
             return None
         # a coach who joined on this phone and is now on the coach panel is still there
-        return Client(conference_id, conference.code, view, participant.id if participant else None)
-    return Client(conference_id, conference.code, FOLLOWER, participant.id) if participant else None
+        return Client(conference_id, conference.code, view, participant.id if participant else None,
+                      languages.current())
+    return Client(conference_id, conference.code, FOLLOWER, participant.id,
+                  languages.valid(participant.language) or languages.DEFAULT) if participant else None
 
 
 ROOMS = {PRESENTER: presenter_room, SCREEN: screen_room, FOLLOWER: audience_room}
@@ -219,7 +246,9 @@ def _connect(app: Flask, sid: str, environ: dict, auth) -> bool:
             return False  # refused: not a member of this conference
         _clients().add(sid, client)
         server = app.extensions["socketio"].server
-        server.enter_room(sid, ROOMS[client.view](client.conference_id), namespace="/")
+        room = ROOMS[client.view](client.conference_id)
+        server.enter_room(sid, room, namespace="/")
+        server.enter_room(sid, in_language(room, client.language), namespace="/")
         if client.participant_id:
             server.enter_room(sid, participant_room(client.participant_id), namespace="/")
             conferences.set_online(db.session(), client.participant_id, True)
@@ -250,7 +279,7 @@ def on_sync(sid: str, data=None) -> dict:
     event, payload = pushes.slide_payloads(deck, pushes.state_of(conference, deck, shown=True))[client.view]
     pushes.emit(event, payload, to=sid)
     if client.view == PRESENTER:  # who joined while this view was not connected
-        current_app.extensions["live_participants"].send_to(conference.id, sid)
+        current_app.extensions["live_participants"].send_to(conference.id, sid, client.language)
     return {"ok": True, "seq": conference.seq, "position": conference.position}
 
 
@@ -258,8 +287,8 @@ def on_goto(sid: str, data=None) -> dict:
     """The presenter moves; anybody else is refused. The answer says whether it is stored, or slow."""
     client = client_of(sid)
     if client is None or client.view != PRESENTER:
-        return {"ok": False, "error": "Only the presenter can change slides."}
+        return {"ok": False, "error": _("Only the presenter can change slides.")}
     position = data.get("position") if isinstance(data, dict) else None
     if not isinstance(position, int) or isinstance(position, bool) or not -MAX_ID <= position <= MAX_ID:
-        return {"ok": False, "error": "That slide change was not understood."}
+        return {"ok": False, "error": _("That slide change was not understood.")}
     return current_app.extensions["live_writer"].move(client.conference_id, client.code, position)

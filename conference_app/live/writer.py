@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from .. import db
 from ..models import Conference, ConferenceState
@@ -25,9 +26,11 @@ SLOW_AFTER = 1.5  # seconds a presenter's page waits for its answer before it is
 RETRY_EVERY = 0.5
 GIVE_UP_AFTER = 60.0
 
-SLOW = "Saving is slow; trying again…"
-NOT_LIVE = "The conference is not live."
-NOT_SAVED = "That slide change could not be saved. Please press again."
+# Lazy: each presenter view reads them in its own language (pushes.push_status, sockets.on).
+SLOW = _l("Saving is slow; trying again…")
+NOT_LIVE = _l("The conference is not live.")
+NOT_SAVED = _l("That slide change could not be saved. Please press again.")
+LIVE = _l("Live")
 
 
 @dataclass
@@ -124,7 +127,7 @@ class SlideWriter:
                 pushes.push_state(deck, {"conference": job.conference_id, "seq": moved.seq, "position": moved.position,
                                          "total": deck.total, "state": ConferenceState.LIVE})
             if any(each.told_slow for each in [*job.riders, job]):
-                pushes.push_status(job.conference_id, "Live", "live")
+                pushes.push_status(job.conference_id, LIVE, "live")
         except Exception:  # (stored: phones get it with their next sync)
             self.app.logger.exception("conference %s: slide change stored but not pushed", job.conference_id)
         self._finish(job, {"ok": True, "seq": moved.seq, "position": moved.position})

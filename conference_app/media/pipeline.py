@@ -7,6 +7,7 @@ sizes are WebP. PDFs are re-saved without their document metadata (the Info dict
 and XMP: author, software, sometimes names) by pikepdf, and each page is rendered to images
 by pdfium so that a page can become a slide. Video and audio are stored as uploaded.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 import errno
 import io
 import secrets
@@ -45,8 +46,8 @@ ACCEPT = ("image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,vid
           "video/quicktime,audio/mpeg,audio/mp4,audio/x-m4a,.m4a,audio/ogg,audio/wav,.wav,application/pdf")
 
 
-NOT_STORED = ("The school's server cannot store files right now, so this one was not kept. "
-              "Please tell the school office; trying again will not help until they have fixed it.")
+NOT_STORED = (_l("The school's server cannot store files right now, so this one was not kept. "
+              "Please tell the school office; trying again will not help until they have fixed it."))
 STORAGE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
@@ -92,7 +93,7 @@ def ingest(stream, media_root: Path, memory_mb: int = 1536, workers: int = 2) ->
         raw = target / "upload.tmp"
         size = worker.off_loop(_copy, stream, raw)
         if size == 0:
-            raise Rejected("The file is empty.")
+            raise Rejected(_("The file is empty."))
         result = worker.process(raw, target, folder, memory_mb, workers)
         raw.unlink(missing_ok=True)
         return result
@@ -137,13 +138,13 @@ def _open_image(raw: Path) -> tuple[Image.Image, str]:
     except Rejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Rejected("This image is too large in pixels to process safely "
-                       f"(the limit is {MAX_PIXELS // 1_000_000} megapixels).", 413) from None
+        raise Rejected(_("This image is too large in pixels to process safely (the limit is %(n)s megapixels).",
+                         n=MAX_PIXELS // 1_000_000), 413) from None
     except UnidentifiedImageError:
-        raise Rejected("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
-                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio.", 415) from None
+        raise Rejected(_("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
+                       "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio."), 415) from None
     except (OSError, SyntaxError, ValueError) as e:
-        raise Rejected(f"This file looks damaged and could not be read ({_short(e)}).", 422) from e
+        raise Rejected(_("This file looks damaged and could not be read (%(why)s).", why=_short(e)), 422) from e
 
 
 def _decode(raw: Path) -> tuple[Image.Image, str]:
@@ -154,7 +155,7 @@ def _decode(raw: Path) -> tuple[Image.Image, str]:
             img = Image.open(raw)
             fmt = img.format
             if fmt not in IMAGE_FORMATS:
-                raise Rejected(f"{fmt} images are not supported: use JPEG, PNG, WebP or HEIC.", 415)
+                raise Rejected(_("%(format)s images are not supported: use JPEG, PNG, WebP or HEIC.", format=fmt), 415)
             img.load()
             return img, fmt
     except BaseException:
@@ -233,10 +234,11 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
         doc = pdfium.PdfDocument(str(raw))
         count = len(doc)
     except pdfium.PdfiumError as e:
-        raise Rejected(f"This PDF looks damaged or is password-protected and could not be opened ({_short(e)}).") from e
+        raise Rejected(_("This PDF looks damaged or is password-protected and could not be opened (%(why)s).",
+                         why=_short(e))) from e
     if count == 0:
         doc.close()
-        raise Rejected("This PDF has no pages.")
+        raise Rejected(_("This PDF has no pages."))
     files = []
     try:
         for index in range(min(count, MAX_PDF_PAGES)):
@@ -246,14 +248,15 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
             files += _variants(image, target, folder, page=index + 1)
             page.close()
     except pdfium.PdfiumError as e:
-        raise Rejected(f"A page of this PDF could not be drawn ({_short(e)}).") from e
+        raise Rejected(_("A page of this PDF could not be drawn (%(why)s).", why=_short(e))) from e
     finally:
         doc.close()
     _strip_pdf(raw, target / "original.pdf")
     raw.unlink()
     files.insert(0, StoredFile("original", f"{folder}/original.pdf", "application/pdf",
                                (target / "original.pdf").stat().st_size))
-    note = (f"Only the first {MAX_PDF_PAGES} of {count} pages became slides." if count > MAX_PDF_PAGES else "")
+    note = (_("Only the first %(n)s of %(count)s pages became slides.", n=MAX_PDF_PAGES, count=count)
+            if count > MAX_PDF_PAGES else "")
     return Ingested(ItemKind.DOCUMENT, folder, files, pages=min(count, MAX_PDF_PAGES), note=note)
 
 
@@ -277,8 +280,9 @@ def _page_scale(index: int, width_pt: float, height_pt: float) -> float:
     """Projector width (1,920 px), never past 4x, and never past the page pixel budget: pdfium has no
     budget of its own (a 595 x 100,000 pt page at 1,920 px wide would be 322 megapixels)."""
     if max(width_pt, height_pt) > MAX_PAGE_ASPECT * min(width_pt, height_pt):
-        raise Rejected(f"Page {index + 1} of this PDF is {width_pt:,.0f} × {height_pt:,.0f} points: too long or "
-                       "too wide to show as a slide. Split it into ordinary pages and try again.")
+        raise Rejected(_("Page %(n)s of this PDF is %(width)s × %(height)s points: too long or too wide to show as a "
+                         "slide. Split it into ordinary pages and try again.", n=index + 1,
+                         width=format(width_pt, ",.0f"), height=format(height_pt, ",.0f")))
     return min(1920 / width_pt, 4.0, (MAX_PAGE_PIXELS / (width_pt * height_pt)) ** 0.5)
 
 

@@ -12,6 +12,7 @@ small pool of long-lived worker processes (`python -m conference_app.media.worke
 At most `MEDIA_WORKERS` run per server process; further uploads wait their turn, cooperatively (under
 gevent, waiting for a worker blocks only that request's greenlet).
 """
+from flask_babel import lazy_gettext as _l
 import atexit
 import json
 import os
@@ -30,8 +31,8 @@ from . import pipeline
 CPU_SECONDS = 300  # per worker process; it is replaced after JOBS_PER_WORKER jobs
 JOB_SECONDS = 180
 JOBS_PER_WORKER = 50
-TOO_BIG = ("This file needs more memory or time to process than the school's server allows. "
-           "Try a smaller file or fewer pages.")
+TOO_BIG = (_l("This file needs more memory or time to process than the school's server allows. "
+           "Try a smaller file or fewer pages."))
 
 
 class _Worker:

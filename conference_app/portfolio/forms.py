@@ -1,3 +1,4 @@
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms.fields.choices import SelectChoice
@@ -7,35 +8,36 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 from ..models import Visibility
 
 VISIBILITY_CHOICES = [
-    SelectChoice(Visibility.PRIVATE.value, "Only me"),
-    SelectChoice(Visibility.COACH.value, "Me and my coach"),
-    SelectChoice(Visibility.SHAREABLE.value, "Can be shown at my conference"),
+    SelectChoice(Visibility.PRIVATE.value, _l("Only me")),
+    SelectChoice(Visibility.COACH.value, _l("Me and my coach")),
+    SelectChoice(Visibility.SHAREABLE.value, _l("Can be shown at my conference")),
 ]
 
 
 class ItemForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     reflection = TextAreaField(
-        "Reflection", validators=[Length(max=5000)],
-        description="What are you proud of? What was hard? What did you learn?")
+        _l("Reflection"), validators=[Length(max=5000)],
+        description=_l("What are you proud of? What was hard? What did you learn?"))
     alt_text = StringField(
-        "Describe the picture", validators=[Length(max=500)],
-        description="Read aloud to people who cannot see it, and shown if it cannot load.")
-    subject = StringField("Subject", validators=[Length(max=80)], render_kw={"placeholder": "For example: Science"})
-    tags = StringField("Tags", validators=[Length(max=300)],
-                       description="Separate them with commas, for example: proud, teamwork")
-    made_on = DateField("Date", validators=[Optional()])
-    visibility = SelectField("Who can see it", choices=VISIBILITY_CHOICES, default=Visibility.COACH.value)
+        _l("Describe the picture"), validators=[Length(max=500)],
+        description=_l("Read aloud to people who cannot see it, and shown if it cannot load."))
+    subject = StringField(_l("Subject"), validators=[Length(max=80)],
+                          render_kw={"placeholder": _l("For example: Science")})
+    tags = StringField(_l("Tags"), validators=[Length(max=300)],
+                       description=_l("Separate them with commas, for example: proud, teamwork"))
+    made_on = DateField(_l("Date"), validators=[Optional()])
+    visibility = SelectField(_l("Who can see it"), choices=VISIBILITY_CHOICES, default=Visibility.COACH.value)
     shows_children = BooleanField(
-        "This shows other children",
-        description="A coach must approve it before it appears on anyone's phone.")
-    body = TextAreaField("Your writing", validators=[Length(max=50000)],
-                         description="You can use Markdown: **bold**, *italic*, # headings, - lists.")
-    url = URLField("Web address", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+        _l("This shows other children"),
+        description=_l("A coach must approve it before it appears on anyone's phone."))
+    body = TextAreaField(_l("Your writing"), validators=[Length(max=50000)],
+                         description=_l("You can use Markdown: **bold**, *italic*, # headings, - lists."))
+    url = URLField(_l("Web address"), validators=[Optional(), URL(require_tld=False), Length(max=2000)])
 
     def validate_url(self, field):
         if field.data and not field.data.strip().lower().startswith(("https://", "http://")):
-            raise ValidationError("The address must start with https:// or http://")
+            raise ValidationError(_("The address must start with https:// or http://"))
 
 
 def tag_list(raw: str) -> list[str]:
@@ -51,7 +53,7 @@ def tag_list(raw: str) -> list[str]:
 class UploadForm(FlaskForm):
     """Files to add; each is judged by its content (media.pipeline), not here. The upload script sends one
     file per request; without JavaScript the form sends them all."""
-    files = MultipleFileField("Choose files", id="upload-files")
+    files = MultipleFileField(_l("Choose files"), id="upload-files")
 
 
 class DeleteForm(FlaskForm):

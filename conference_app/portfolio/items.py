@@ -1,4 +1,5 @@
 """Portfolio items: created from uploads or forms, tagged, approved, deleted with their files."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from pathlib import Path
 
 from blinker import Namespace
@@ -8,8 +9,8 @@ from sqlmodel import Session, delete, select
 from ..media.pipeline import Ingested, ingest, remove_folder
 from ..models import ItemKind, ItemTag, MediaFile, PortfolioItem, User, utcnow
 
-KIND_LABELS = {ItemKind.IMAGE: "Pictures", ItemKind.VIDEO: "Videos", ItemKind.AUDIO: "Audio",
-               ItemKind.DOCUMENT: "Documents", ItemKind.WRITING: "Writing", ItemKind.LINK: "Links"}
+KIND_LABELS = {ItemKind.IMAGE: _l("Pictures"), ItemKind.VIDEO: _l("Videos"), ItemKind.AUDIO: _l("Audio"),
+               ItemKind.DOCUMENT: _l("Documents"), ItemKind.WRITING: _l("Writing"), ItemKind.LINK: _l("Links")}
 
 
 def _media_root() -> Path:
@@ -18,7 +19,7 @@ def _media_root() -> Path:
 
 def title_from_filename(filename: str) -> str:
     stem = Path(filename or "").stem.replace("_", " ").replace("-", " ").strip()
-    return " ".join(stem.split())[:200] or "Untitled work"
+    return " ".join(stem.split())[:200] or _("Untitled work")
 
 
 def add_upload(s: Session, owner: User, stream, filename: str, **fields) -> tuple[PortfolioItem, Ingested]:

@@ -77,7 +77,7 @@ def upload():
     """One or more files; each becomes an item. The upload script sends one file per request."""
     files = [f for f in UploadForm().files.data or [] if f and f.filename]
     if not files:
-        return _upload_answer([], ["Choose a file to add."], 400)
+        return _upload_answer([], [_("Choose a file to add.")], 400)
     added, errors, status = [], [], 201
     s = db.session()
     for f in files:
@@ -176,7 +176,7 @@ def edit(item_id: int):
     _require_content(form, it.kind)
     if form.validate_on_submit():
         items.update(s, it, tag_list(form.tags.data), **_fields(form, it.kind))
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
         return redirect(url_for("portfolio.item", item_id=it.id), code=303)
     files = items.files_of(s, it.id)
     return render_template("portfolio/edit.html", form=form, kind=it.kind, item=it, files=files), \
@@ -213,5 +213,5 @@ def approve(item_id: int):
         abort(403)
     if it.shows_children:
         items.approve(s, it, current_user)
-        flash(f"Approved “{it.title}” for conferences.", "success")
+        flash(_("Approved “%(title)s” for conferences.", title=it.title), "success")
     return redirect(url_for("portfolio.item", item_id=it.id), code=303)

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
@@ -8,28 +9,29 @@ from .slides import STRUCTURE_KINDS
 
 
 class NewPresentationForm(FlaskForm):
-    title = StringField("Name", validators=[DataRequired(), Length(max=200)],
-                        description="For example: Spring e-Portfolio day")
-    start = RadioField("Start from", default="template", choices=[
-        SelectChoice("template", "The conference agenda: welcome, learning targets, work, goals, questions, actions"),
-        SelectChoice("blank", "A blank presentation"),
+    title = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("For example: Spring e-Portfolio day"))
+    start = RadioField(_l("Start from"), default="template", choices=[
+        SelectChoice("template",
+                     _l("The conference agenda: welcome, learning targets, work, goals, questions, actions")),
+        SelectChoice("blank", _l("A blank presentation")),
     ])
 
 
 class TitleForm(FlaskForm):
-    title = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
 
 
 class SlideForm(FlaskForm):
-    title = StringField("Title", validators=[Length(max=200)],
-                        description="Shown to the audience. Leave empty to use the work's title.")
-    body = TextAreaField("Text on the slide", validators=[Length(max=5000)])
-    prompt = StringField("A prompt for your audience (optional)", validators=[Length(max=300)],
-                         description="For example: Ask me how I made this")
-    talking_points = TextAreaField("Talking points (only you see these)", validators=[Length(max=5000)],
-                                   description="Notes to help you speak. The audience never sees them.")
-    minutes = IntegerField("Minutes", validators=[Optional(), NumberRange(min=0, max=60)])
-    seconds = IntegerField("Seconds", validators=[Optional(), NumberRange(min=0, max=59)])
+    title = StringField(_l("Title"), validators=[Length(max=200)],
+                        description=_l("Shown to the audience. Leave empty to use the work's title."))
+    body = TextAreaField(_l("Text on the slide"), validators=[Length(max=5000)])
+    prompt = StringField(_l("A prompt for your audience (optional)"), validators=[Length(max=300)],
+                         description=_l("For example: Ask me how I made this"))
+    talking_points = TextAreaField(_l("Talking points (only you see these)"), validators=[Length(max=5000)],
+                                   description=_l("Notes to help you speak. The audience never sees them."))
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=0, max=60)])
+    seconds = IntegerField(_l("Seconds"), validators=[Optional(), NumberRange(min=0, max=59)])
 
     def duration(self) -> int | None:
         if self.minutes.data is None and self.seconds.data is None:
@@ -47,8 +49,8 @@ class AddSlideForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Rehearsal comment", validators=[DataRequired(), Length(max=2000)],
-                         description="The student sees this while editing. The audience never does.")
+    body = TextAreaField(_l("Rehearsal comment"), validators=[DataRequired(), Length(max=2000)],
+                         description=_l("The student sees this while editing. The audience never does."))
 
 
 class OrderForm(FlaskForm):

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -80,8 +81,9 @@ def new():
             for position, slide in enumerate(slides):
                 slide.position = position
         s.commit()
-        flash(f"Created “{pres.title}”." + (" Fill in each slide and add your work." if form.start.data == "template"
-                                            else " Add your first slides."), "success")
+        flash(_("Created “%(title)s”. Fill in each slide and add your work.", title=pres.title)
+              if form.start.data == "template" else _("Created “%(title)s”. Add your first slides.", title=pres.title),
+              "success")
         return redirect(url_for("presentations.editor", presentation_id=pres.id), code=303)
     return render_template("presentations/new.html", form=form), 422 if form.errors else 200
 
@@ -114,7 +116,7 @@ def _slides_answer(pres: Presentation, announce: str = "", focus: str = ""):
 
 def _gone(pres: Presentation):
     """The slide was removed meanwhile (another tab): say so, and show the current list."""
-    message = "That slide was removed meanwhile, perhaps in another tab. This is the current order."
+    message = _("That slide was removed meanwhile, perhaps in another tab. This is the current order.")
     if htmx:
         return retarget(render_template("presentations/_slides.html",
                                         **_slides_context(pres, announce=message, oob=True)), 404, "#slides-box")
@@ -143,7 +145,7 @@ def rename(presentation_id: int):
     pres.updated_at = utcnow()
     db.session().commit()
     return changed("presentations/_message.html", url_for("presentations.editor", presentation_id=pres.id),
-                   "Saved the name.", message="Saved the name.", ok=True)
+                   _("Saved the name."), message=_("Saved the name."), ok=True)
 
 
 @bp.post("/<int:presentation_id>/delete")
@@ -184,30 +186,32 @@ def add_slide(presentation_id: int):
     s = db.session()
     form = AddSlideForm()
     if not form.validate_on_submit():
-        return refuse(400, "Choose what kind of slide to add.")
+        return refuse(400, _("Choose what kind of slide to add."))
     kind = form.kind.data
     if kind in STRUCTURE_KINDS:
-        slide = Slide(presentation_id=pres.id, kind=kind, title=DEFAULT_TITLES[kind])
+        slide = Slide(presentation_id=pres.id, kind=kind, title=str(DEFAULT_TITLES[kind]))
     elif kind == SlideKind.ITEM:
         item = s.get(PortfolioItem, form.item_id.data) if form.item_id.data else None
         if item is None or item.owner_id != pres.owner_id:
-            return refuse(404, "That work is not in your portfolio.")
+            return refuse(404, _("That work is not in your portfolio."))
         page = form.page.data
         if item.kind == ItemKind.DOCUMENT and page is not None:
             if page not in pages_of(s, [item.id])[item.id]:
-                return refuse(400, f"“{item.title}” has no page {page}.")
+                return refuse(400, _("“%(title)s” has no page %(page)s.", title=item.title, page=page))
         elif page is not None:
-            return refuse(400, f"“{item.title}” has no pages to choose from.")
+            return refuse(400, _("“%(title)s” has no pages to choose from.", title=item.title))
         slide = Slide(presentation_id=pres.id, kind=kind, item_id=item.id, page=page)
     else:
-        return refuse(400, "There is no such kind of slide.")
+        return refuse(400, _("There is no such kind of slide."))
     try:  # the same work twice is a double submit (or another tab): checked under the presentation's lock
         ordering.append(s, pres.id, [slide], refuse=lambda slides: slide.item_id is not None and any(
             sl.item_id == slide.item_id and sl.page == slide.page for sl in slides))
     except ordering.Conflict:
-        return refuse(409, f"“{item.title}”{f' page {page}' if page else ''} is already in this presentation.")
-    label = slide.title or item.title + (f", page {slide.page}" if slide.page else "")
-    return _slides_answer(pres, announce=f"Added “{label}” at the end.", focus=f"slide-{slide.id}-summary")
+        return refuse(409, _("“%(title)s” page %(page)s is already in this presentation.", title=item.title, page=page)
+                      if page else _("“%(title)s” is already in this presentation.", title=item.title))
+    label = slide.title or (_("%(title)s, page %(n)s", title=item.title, n=slide.page) if slide.page else item.title)
+    return _slides_answer(pres, announce=_("Added “%(title)s” at the end.", title=label),
+                          focus=f"slide-{slide.id}-summary")
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>")
@@ -218,7 +222,7 @@ def edit_slide(presentation_id: int, slide_id: int):
     slide = slide_or_404(pres, slide_id)
     form = SlideForm(prefix=f"slide-{slide.id}")
     if not form.validate_on_submit():
-        message = _form_errors(form) or "Those changes could not be saved."
+        message = _form_errors(form) or _("Those changes could not be saved.")
         return refuse(422, message, target=f"#slide-{slide.id}-status")
     s = db.session()
     for name in ("title", "body", "prompt", "talking_points"):  # fields not sent are left as they are
@@ -231,7 +235,7 @@ def edit_slide(presentation_id: int, slide_id: int):
     views = deck(s, pres, viewer=current_user)
     return changed("presentations/_saved.html",
                    url_for("presentations.editor", presentation_id=pres.id) + f"#slide-{slide.id}",
-                   "Saved the slide.", view=next(v for v in views if v.slide.id == slide.id),
+                   _("Saved the slide."), view=next(v for v in views if v.slide.id == slide.id),
                    total=total_seconds([v.slide for v in views]))
 
 
@@ -256,18 +260,19 @@ def order(presentation_id: int):
     s = db.session()
     ids = _ids(request.form.getlist("ids"))
     if ids is None:
-        return refuse(400, "The new order could not be read. Reload the page and try again.")
+        return refuse(400, _("The new order could not be read. Reload the page and try again."))
     if ids:
         ordering.reorder(s, pres.id, ids)
-        return _slides_answer(pres, announce="Saved the new order.")
+        return _slides_answer(pres, announce=_("Saved the new order."))
     form = OrderForm()
     if form.validate_on_submit() and form.slide.data is not None and form.to.data is not None:
         slide = slide_or_404(pres, form.slide.data)
         slides = ordering.move_to(s, pres.id, slide.id, form.to.data)
         if slide not in slides:
             return _gone(pres)
-        return _slides_answer(pres, announce=f"Moved to position {slides.index(slide) + 1} of {len(slides)}.")
-    return refuse(400, "Say which slide to move and where, or send the whole order.")
+        return _slides_answer(pres, announce=_("Moved to position %(n)s of %(total)s.", n=slides.index(slide) + 1,
+                                                                 total=len(slides)))
+    return refuse(400, _("Say which slide to move and where, or send the whole order."))
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>/move")
@@ -278,7 +283,7 @@ def move(presentation_id: int, slide_id: int):
     slide = slide_or_404(pres, slide_id)
     direction = request.form.get("direction", "")
     if direction not in ("up", "down"):
-        return refuse(400, "Move a slide up or down.")
+        return refuse(400, _("Move a slide up or down."))
     slides = ordering.move_by(db.session(), pres.id, slide.id, -1 if direction == "up" else 1)
     if slide not in slides:
         return _gone(pres)
@@ -319,7 +324,7 @@ def comment(presentation_id: int, slide_id: int):
     if not duplicate:
         s.add(RehearsalComment(slide_id=slide.id, author_id=current_user.id, body=body))
         s.commit()
-    return _comments_answer(pres, slide, "Comment added.")
+    return _comments_answer(pres, slide, _("Comment added."))
 
 
 @bp.post("/<int:presentation_id>/slides/<int:slide_id>/comments/<int:comment_id>/delete")
@@ -336,7 +341,7 @@ def delete_comment(presentation_id: int, slide_id: int, comment_id: int):
         abort(404)
     s.delete(comment)
     s.commit()
-    return _comments_answer(pres, slide, "Comment deleted.")
+    return _comments_answer(pres, slide, _("Comment deleted."))
 
 
 def _comments_answer(pres, slide, done: str):

@@ -3,6 +3,7 @@
 `deck(s, presentation)` is the one place that gathers everything `_slide.html` needs, in a fixed
 number of queries per presentation (not per slide); the live conference renders the same partial.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 from dataclasses import dataclass, field
 
 from flask import url_for
@@ -15,55 +16,57 @@ from ..models import (Goal, ItemKind, MediaFile, PortfolioItem, Presentation, Re
                       Slide, SlideKind, User, Visibility)
 
 STRUCTURE_KINDS = [SlideKind.TITLE, SlideKind.AGENDA, SlideKind.SECTION, SlideKind.GOALS, SlideKind.QUESTIONS]
-KIND_LABELS = {SlideKind.ITEM: "Work", SlideKind.TITLE: "Welcome", SlideKind.AGENDA: "Agenda",
-               SlideKind.SECTION: "Section", SlideKind.GOALS: "Goals", SlideKind.QUESTIONS: "Questions for you"}
-DEFAULT_TITLES = {SlideKind.TITLE: "Welcome to my conference", SlideKind.AGENDA: "Today",
-                  SlideKind.SECTION: "New section", SlideKind.GOALS: "My goals",
-                  SlideKind.QUESTIONS: "Questions for you",
-               SlideKind.GROWTH: "My growth", SlideKind.THEN_NOW: "Then and now"}
+KIND_LABELS = {SlideKind.ITEM: _l("Work"), SlideKind.TITLE: _l("Welcome"), SlideKind.AGENDA: _l("Agenda"),
+               SlideKind.SECTION: _l("Section"), SlideKind.GOALS: _l("Goals"),
+               SlideKind.QUESTIONS: _l("Questions for you")}
+DEFAULT_TITLES = {SlideKind.TITLE: _l("Welcome to my conference"), SlideKind.AGENDA: _l("Today"),
+                  SlideKind.SECTION: _l("New section"), SlideKind.GOALS: _l("My goals"),
+                  SlideKind.QUESTIONS: _l("Questions for you"),
+                  SlideKind.GROWTH: _l("My growth"), SlideKind.THEN_NOW: _l("Then and now")}
 NEEDS_ALT = (ItemKind.IMAGE, ItemKind.DOCUMENT)
 PRIVATE_WORK = "Private work"  # what anyone but its student reads where a private item is
 
 # The student-led-conference agenda: (kind, title, body shown to the audience, talking-point prompts, seconds)
 AGENDA_TEMPLATE = [
-    (SlideKind.TITLE, "Welcome to my conference",
-     "Thank you for coming. Today I will show you my learning.",
-     "Say hello and thank everyone for coming.\nIntroduce the people with you.\nSay how long we will talk.", 60),
-    (SlideKind.AGENDA, "Today",
-     "", "Read the plan out loud so everyone knows what is coming.", 30),
-    (SlideKind.SECTION, "My learning targets",
-     "These are the things I have been working on this term.",
-     "Name two or three learning targets.\nSay why each one matters to you.", 120),
-    (SlideKind.SECTION, "Work I'm proud of",
-     "Work I am proud of, and why.",
-     "Which piece are you proudest of?\nWhat did you do that made it good?", 60),
-    (SlideKind.SECTION, "Work that was hard",
-     "Work that was hard, and what I did about it.",
-     "What was difficult?\nWhat did you try when you were stuck?\nWho helped you?", 60),
-    (SlideKind.SECTION, "How I grew",
-     "Then and now: how my work has changed.",
-     "Compare an early piece with a recent one.\nWhat can you do now that you could not do before?", 60),
-    (SlideKind.SECTION, "Strengths and challenges",
-     "What I am good at, and what I still find hard.",
-     "Name one strength and show the evidence.\nName one challenge and say what you will do about it.", 120),
-    (SlideKind.GOALS, "Progress on my goals",
-     "", "For each goal: did you reach it? How do you know?", 120),
-    (SlideKind.SECTION, "My new goals",
-     "What I want to work on next.",
-     "Say one or two new goals.\nHow will your family and your coach help?", 90),
-    (SlideKind.QUESTIONS, "Questions for you",
-     "What questions do you have for me? What did you notice?",
-     "Invite questions.\nAsk your family what they noticed about your learning.", 180),
-    (SlideKind.SECTION, "Actions we agree",
-     "What I will do, what my family will do, what my coach will do.",
-     "Agree one action each for you, your family and your coach.\nThank everyone.", 120),
+    (SlideKind.TITLE, _l("Welcome to my conference"),
+     _l("Thank you for coming. Today I will show you my learning."),
+     _l("Say hello and thank everyone for coming.\nIntroduce the people with you.\nSay how long we will talk."), 60),
+    (SlideKind.AGENDA, _l("Today"),
+     "", _l("Read the plan out loud so everyone knows what is coming."), 30),
+    (SlideKind.SECTION, _l("My learning targets"),
+     _l("These are the things I have been working on this term."),
+     _l("Name two or three learning targets.\nSay why each one matters to you."), 120),
+    (SlideKind.SECTION, _l("Work I'm proud of"),
+     _l("Work I am proud of, and why."),
+     _l("Which piece are you proudest of?\nWhat did you do that made it good?"), 60),
+    (SlideKind.SECTION, _l("Work that was hard"),
+     _l("Work that was hard, and what I did about it."),
+     _l("What was difficult?\nWhat did you try when you were stuck?\nWho helped you?"), 60),
+    (SlideKind.SECTION, _l("How I grew"),
+     _l("Then and now: how my work has changed."),
+     _l("Compare an early piece with a recent one.\nWhat can you do now that you could not do before?"), 60),
+    (SlideKind.SECTION, _l("Strengths and challenges"),
+     _l("What I am good at, and what I still find hard."),
+     _l("Name one strength and show the evidence.\nName one challenge and say what you will do about it."), 120),
+    (SlideKind.GOALS, _l("Progress on my goals"),
+     "", _l("For each goal: did you reach it? How do you know?"), 120),
+    (SlideKind.SECTION, _l("My new goals"),
+     _l("What I want to work on next."),
+     _l("Say one or two new goals.\nHow will your family and your coach help?"), 90),
+    (SlideKind.QUESTIONS, _l("Questions for you"),
+     _l("What questions do you have for me? What did you notice?"),
+     _l("Invite questions.\nAsk your family what they noticed about your learning."), 180),
+    (SlideKind.SECTION, _l("Actions we agree"),
+     _l("What I will do, what my family will do, what my coach will do."),
+     _l("Agree one action each for you, your family and your coach.\nThank everyone."), 120),
 ]
 
 
 def template_slides(presentation_id: int) -> list[Slide]:
-    """The agenda template as new (unsaved) slides, positions 0..n-1."""
-    return [Slide(presentation_id=presentation_id, position=i, kind=kind, title=title, body=body,
-                  talking_points=points, duration_seconds=seconds)
+    """The agenda template as new (unsaved) slides, positions 0..n-1, in the student's language (then theirs
+    to change, like anything they write)."""
+    return [Slide(presentation_id=presentation_id, position=i, kind=kind, title=str(title), body=str(body),
+                  talking_points=str(points), duration_seconds=seconds)
             for i, (kind, title, body, points, seconds) in enumerate(AGENDA_TEMPLATE)]
 
 
@@ -118,7 +121,7 @@ class SlideView:
             return self.slide.title
         if self.item is not None:
             return self.item.title
-        return DEFAULT_TITLES.get(self.slide.kind, "Slide")
+        return str(DEFAULT_TITLES.get(self.slide.kind, _("Slide")))
 
     @property
     def audience_title(self) -> str:
@@ -137,10 +140,10 @@ class SlideView:
         if self.item is None or self.item.audience_safe:
             return ""
         if self.item.visibility == Visibility.PRIVATE:
-            return "This work is private."
+            return _("This work is private.")
         if self.item.visibility == Visibility.COACH:
-            return "This work is shared with your coach only."
-        return "This work shows other children and waits for a coach's approval."
+            return _("This work is shared with your coach only.")
+        return _("This work shows other children and waits for a coach's approval.")
 
 
 def deck(s: Session, presentation: Presentation, slides: list[Slide] | None = None,
@@ -209,8 +212,8 @@ def readiness(s: Session, presentation: Presentation, views: list[SlideView] | N
     """
     views = deck(s, presentation, viewer=current_user) if views is None else views
     if not views:
-        return [Problem(None, None, presentation.title, "This presentation has no slides yet.",
-                        url_for("presentations.editor", presentation_id=presentation.id), "Add slides")]
+        return [Problem(None, None, presentation.title, _("This presentation has no slides yet."),
+                        url_for("presentations.editor", presentation_id=presentation.id), _("Add slides"))]
     problems = []
     for v in views:
         item = v.item
@@ -222,16 +225,18 @@ def readiness(s: Session, presentation: Presentation, views: list[SlideView] | N
             continue
         edit = url_for("portfolio.edit", item_id=item.id)
         if item.visibility != Visibility.SHAREABLE:
-            who = "only you" if item.visibility == Visibility.PRIVATE else "only you and your coach"
+            who = _("only you") if item.visibility == Visibility.PRIVATE else _("only you and your coach")
             problems.append(Problem(v.slide, v.number, v.title,
-                                    f"“{item.title}” can be seen by {who}, so the audience would not see it.",
-                                    edit, "Change who can see it"))
+                                    _("“%(title)s” can be seen by %(who)s, so the audience would not see it.",
+                                      title=item.title, who=who),
+                                    edit, _("Change who can see it")))
         if item.needs_approval:
             problems.append(Problem(v.slide, v.number, v.title,
-                                    f"“{item.title}” shows other children and a coach has not approved it yet.",
-                                    url_for("portfolio.item", item_id=item.id), "Ask your coach to approve it"))
+                                    _("“%(title)s” shows other children and a coach has not approved it yet.",
+                                      title=item.title),
+                                    url_for("portfolio.item", item_id=item.id), _("Ask your coach to approve it")))
         if item.kind in NEEDS_ALT and not item.alt_text.strip():
             problems.append(Problem(v.slide, v.number, v.title,
-                                    f"“{item.title}” has no description for people who cannot see it.",
-                                    edit, "Describe it"))
+                                    _("“%(title)s” has no description for people who cannot see it.", title=item.title),
+                                    edit, _("Describe it")))
     return problems

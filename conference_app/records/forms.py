@@ -8,8 +8,8 @@ from ..text import Cleaned
 
 
 class ReflectionForm(FlaskForm):
-    body = TextAreaField("How did your conference go? What will you do next?", id="reflection-body",
-                         validators=[Cleaned(5000, "reflection", required=False)], render_kw={"rows": 6})
+    body = TextAreaField(_l("How did your conference go? What will you do next?"), id="reflection-body",
+                         validators=[Cleaned(5000, _l("reflection"), required=False)], render_kw={"rows": 6})
 
 
 class RedactForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Gathering a conference record in a fixed number of queries; the page, print view and download
 all render `records/_record.html` from this."""
+from flask_babel import gettext as _
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -95,7 +96,7 @@ def ended_for(s: Session, student_id: int) -> list[Conference]:
 
 
 def save_reflection(s: Session, conference: Conference, body: str) -> ConferenceReflection:
-    body = clean_text(body, 5000, "reflection", required=False)
+    body = clean_text(body, 5000, _("reflection"), required=False)
     reflection = s.exec(select(ConferenceReflection)
                         .where(ConferenceReflection.conference_id == conference.id)).first()
     if reflection is None:

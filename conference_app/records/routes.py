@@ -65,7 +65,7 @@ def reflect(conference_id: int):
     """The student's own reflection on the conference, added to the record (autosaved)."""
     conference = record_or_404(conference_id)
     if not may_reflect(conference):
-        return refuse(403, "Only the student writes this reflection.")
+        return refuse(403, _("Only the student writes this reflection."))
     form, page = ReflectionForm(), url_for("records.record", conference_id=conference.id) + "#reflection"
     if not form.validate_on_submit():
         return saved_answer(page, form)

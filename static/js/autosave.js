@@ -15,16 +15,16 @@
 
   document.addEventListener("input", function (e) {
     var form = autosaved(e.target);
-    if (form) setStatus(form, "Editing…", "pending");
+    if (form) setStatus(form, window.showcaseText("editing"), "pending");
   });
   document.addEventListener("htmx:beforeRequest", function (e) {
     var form = autosaved(e.detail.elt);
-    if (form) setStatus(form, "Saving…", "pending");
+    if (form) setStatus(form, window.showcaseText("saving"), "pending");
   });
   document.addEventListener("htmx:sendError", function (e) {
     var form = autosaved(e.detail.elt);
     if (!form) return;
-    setStatus(form, "Not saved yet: no connection. Trying again…", "error");
+    setStatus(form, window.showcaseText("not_saved"), "error");
     setTimeout(function () { if (window.htmx) window.htmx.trigger(form, "change"); }, 3000);
   });
 })();

@@ -14,6 +14,7 @@
   var view = root.dataset.live;
   var conferenceId = parseInt(root.dataset.conference, 10);
   var status = document.querySelectorAll("[data-live-status]");
+  var text = window.showcaseText;
   var lastSeq = -1;
   var live = null;        // the latest pushed state
   var browsing = null;    // position a follower is looking back at, or null
@@ -31,7 +32,7 @@
   // was lost, presses are dropped, and the page says so when it is back.
   var missed = 0, everConnected = false, firstIntent = null;
   socket.on("connect", function () {
-    setStatus("Live", "live");
+    setStatus(text("live"), "live");
     var first = !everConnected;
     everConnected = true;
     socket.emit("sync", {}, function (answer) {
@@ -40,18 +41,14 @@
         firstIntent = null;
         send(target);
       } else if (missed && answer && answer.ok) {
-        setStatus("Back online. The " + missed + (missed === 1 ? " press" : " presses") +
-                  " made while offline were not sent: still on slide " + (answer.position + 1) + ".", "live");
+        setStatus(text(missed === 1 ? "back_online_missed_one" : "back_online_missed_other",
+                       { count: missed, n: answer.position + 1 }), "live");
       }
       missed = 0;
     });
   });
-  socket.on("disconnect", function () {
-    pending = 0;
-    setStatus(view === "presenter" ? "Reconnecting… Slide changes are not sent until the connection is back."
-                                   : "Reconnecting…", "down");
-  });
-  socket.on("connect_error", function () { setStatus("Reconnecting…", "down"); });
+  socket.on("disconnect", function () { pending = 0; setStatus(text(view === "presenter" ? "reconnecting_presenter" : "reconnecting"), "down"); });
+  socket.on("connect_error", function () { setStatus(text("reconnecting"), "down"); });
   socket.on("status", function (data) { setStatus(data.text, data.state); });
   socket.on("removed", function (data) { socket.disconnect(); window.location.href = data.url; });
   socket.on("ended", function (data) { socket.disconnect(); window.location.href = data.url; });
@@ -142,7 +139,7 @@
 
   socket.on("presenter", function (data) {
     if (!fresh(data) || !stage) return;
-    if (status.length && status[0].dataset.state === "slow") setStatus("Live", "live");  // stored after all
+    if (status.length && status[0].dataset.state === "slow") setStatus(text("live"), "live");  // stored after all
     stage.innerHTML = data.html;
     readStage();
     preload(data.preload);
@@ -157,7 +154,7 @@
     if (!stage || !total) return;
     if (!socket.connected && everConnected) {
       missed++;
-      setStatus("Offline: that press was not sent. Slides move again when the connection is back.", "down");
+      setStatus(text("offline_press"), "down");
       return;
     }
     target = Math.max(0, Math.min(total - 1, target));
@@ -172,9 +169,9 @@
     pending++;
     socket.timeout(8000).emit("goto", { position: target }, function (err, answer) {
       pending = Math.max(0, pending - 1);
-      if (err) setStatus("Not sent: no answer from the server.", "down");
+      if (err) setStatus(text("no_answer"), "down");
       else if (answer && answer.slow) setStatus(answer.error, "slow");
-      else if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : "Not sent", "down");
+      else if (!answer || !answer.ok) setStatus(answer && answer.error ? answer.error : text("not_sent"), "down");
       if (!pending) readStage();
     });
   }

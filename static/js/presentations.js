@@ -65,7 +65,7 @@
       Array.prototype.forEach.call(notes, function (s, n) { s.hidden = n !== i; });
       var text = (i + 1) + " / " + slides.length;
       if (count) count.textContent = text;
-      if (status && announce) status.textContent = "Slide " + (i + 1) + " of " + slides.length + ": " + slides[i].dataset.title;
+      if (status && announce) status.textContent = window.showcaseText("slide_of", { n: i + 1, total: slides.length, title: slides[i].dataset.title });
       document.querySelector("[data-deck-prev]").disabled = i === 0;
       document.querySelector("[data-deck-next]").disabled = i === slides.length - 1;
       history.replaceState(null, "", "#s" + (i + 1));

@@ -2,6 +2,7 @@
    own answer. Needs csrf.js. */
 (function () {
   "use strict";
+  var text = window.showcaseText;
 
   function Uploader(form) {
     var input = form.querySelector('input[type="file"]');
@@ -17,10 +18,10 @@
       name.textContent = file.name;
       var bar = document.createElement("progress");
       bar.max = 100; bar.value = 0;
-      bar.setAttribute("aria-label", "Uploading " + file.name);
+      bar.setAttribute("aria-label", text("uploading_file", { name: file.name }));
       var status = document.createElement("span");
       status.className = "upload__status";
-      status.textContent = "Waiting…";
+      status.textContent = text("waiting");
       li.append(name, bar, status);
       list.prepend(li);
       return { li: li, bar: bar, status: status };
@@ -57,7 +58,7 @@
       xhr.upload.onprogress = function (e) {
         if (e.lengthComputable) {
           ui.bar.value = Math.round((e.loaded / e.total) * 100);
-          ui.status.textContent = ui.bar.value < 100 ? "Uploading… " + ui.bar.value + "%" : "Processing…";
+          ui.status.textContent = ui.bar.value < 100 ? text("uploading_percent", { percent: ui.bar.value + "%" }) : text("processing");
         }
       };
       xhr.onload = function () {
@@ -65,23 +66,23 @@
           var added = addCards(xhr.responseText);
           ui.li.classList.add("upload--done");
           ui.bar.value = 100; ui.bar.remove();
-          ui.status.textContent = "Added. " + (added.note ? added.note + " " : "");
+          ui.status.textContent = text("added") + " " + (added.note ? added.note + " " : "");
           if (added.link) {
             var a = document.createElement("a");
             a.href = added.link.replace(/\/?$/, "") + "/edit";
-            a.textContent = "Add a title and reflection";
+            a.textContent = text("add_title");
             ui.status.append(a);
           }
         } else {
           var box = document.createElement("div");
           box.innerHTML = xhr.responseText;
           var msg = box.querySelector("[data-error], .message p, [role=alert]");
-          fail(ui, msg ? msg.textContent.replace(file.name + ": ", "") : "The upload failed (" + xhr.status + ").");
+          fail(ui, msg ? msg.textContent.replace(file.name + ": ", "") : text("upload_failed", { status: xhr.status }));
         }
       };
-      xhr.onerror = function () { fail(ui, "The connection was lost. Check your network and try again."); };
+      xhr.onerror = function () { fail(ui, text("connection_lost")); };
       xhr.onloadend = function () { running--; next(); };
-      ui.status.textContent = "Uploading…";
+      ui.status.textContent = text("uploading");
       xhr.send(data);
     }
 
@@ -96,7 +97,7 @@
       Array.prototype.forEach.call(files, function (file) {
         var ui = row(file);
         if (maxBytes && file.size > maxBytes) {
-          fail(ui, "Too large: the limit is " + Math.round(maxBytes / 1048576) + " MB.");
+          fail(ui, text("too_large", { mb: Math.round(maxBytes / 1048576) }));
           return;
         }
         queue.push({ file: file, ui: ui });

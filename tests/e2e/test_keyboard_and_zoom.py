@@ -97,7 +97,8 @@ def test_follower_at_200_percent_text(school, open_page, screenshot, kind):
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 32
     slide = page.locator("#slide .slide").first
     assert slide.is_visible()
-    for button in (page.get_by_role("button", name="← Earlier"), page.get_by_role("button", name="Later →")):
+    for button in (page.get_by_role("button", name="Earlier", exact=True),
+                   page.get_by_role("button", name="Later", exact=True)):
         box = button.bounding_box()
         assert button.is_visible() and box and box["x"] >= 0 and box["x"] + box["width"] <= width[1] + 1, box
     screenshot(page, "zoom-200-follower")

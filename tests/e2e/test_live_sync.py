@@ -69,7 +69,7 @@ def test_presenter_and_three_phones_stay_in_sync(school, open_page, sign_in, scr
     screenshot(laptop, "live-presenter")
     screenshot(phones[0], "live-phone", full_page=False)
     # a phone looks back at an earlier slide and returns to live with one tap
-    phones[0].get_by_role("button", name="← Earlier").click()
+    phones[0].get_by_role("button", name="Earlier", exact=True).click()
     showing(phones[0], "LATER-WORK")
     phones[0].get_by_role("button", name="Back to live").click()
     showing(phones[0], titles[3])

@@ -74,9 +74,16 @@ def conference(app, make):
         return conference.code
 
 
-def test_phone_budget_on_slow_4g(browser, live_server, conference):
+# The phone's language (its browser's Accept-Language), and the join page's words for "Family" and "Join" in it:
+# Arabic is right to left, in a script of its own, and its words are longer on the wire.
+LANGUAGES = {"en": ("Family", "Join"), "ar": ("العائلة", "انضمام")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_phone_budget_on_slow_4g(browser, live_server, conference, language):
     code = conference
-    context = browser.new_context(base_url=live_server.url, **PHONE_DPR3)
+    family, join = LANGUAGES[language]
+    context = browser.new_context(base_url=live_server.url, locale=language, **PHONE_DPR3)
     context.set_default_timeout(15_000)
     page = context.new_page()
     # The shared guard, minus its request routing: Playwright turns the HTTP cache off when routing is on,
@@ -104,10 +111,10 @@ def test_phone_budget_on_slow_4g(browser, live_server, conference):
             "performance.getEntriesByName('first-contentful-paint')[0].startTime") / 1000
 
         page.fill("#name", "Gran")
-        page.get_by_label("Family").check()
+        page.get_by_label(family).check()
         before_join = set(responses)
         start = time.perf_counter()
-        page.get_by_role("button", name="Join").click()
+        page.get_by_role("button", name=join).click()
         page.wait_for_url(f"**/live/{code}")
         image = page.locator("#slide .follow-slide img").first
         image.wait_for(state="visible")
@@ -134,12 +141,15 @@ def test_phone_budget_on_slow_4g(browser, live_server, conference):
                      for rid, (kind, url, h) in responses.items()
                      if kind in {"Document", "Stylesheet", "Script"} and sizes.get(rid, 0) > 1024}
         natural_width = image.evaluate("img => img.naturalWidth")
-        _screenshot(page, "budget-follower-dpr3")
+        page_language = page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+        _screenshot(page, f"budget-follower-dpr3-{language}")
     finally:
         context.close()
     guard.check()
 
+    assert page_language == ([language, "rtl"] if language == "ar" else [language, "ltr"])
     figures = {
+        "language": language,
         "profile": "Slow 4G: 562.5 ms latency, 1.44 Mbps down, 675 kbps up; phone 390x844 at DPR 3",
         "join_page_s": round(join_page_s, 2),
         "join_to_first_slide_s": round(join_to_slide_s, 2),
@@ -152,8 +162,9 @@ def test_phone_budget_on_slow_4g(browser, live_server, conference):
         "budget": BUDGET,
     }
     figures["within_budget"] = {k: figures[k] < v for k, v in BUDGET.items()}
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(figures, indent=2))
+    report = REPORT if language == "en" else REPORT.with_name(f"phone-budget-{language}.json")
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(figures, indent=2))
     print("\nphone budget:", json.dumps(figures, indent=2))
 
     assert len(slide_images) == 1 and natural_width == 960, (slide_images, natural_width)  # the phone image
