@@ -70,7 +70,7 @@ def test_arabic_phone_switches_to_polish_and_stays_on_its_slide(app, make, brows
         item.locator(".fb__language", has_text="Arabic").wait_for()  # the language it was written in
 
         gran.select_option("#language-menu", "pl")  # mid-conference: the page comes back in Polish
-        gran.wait_for_function("document.documentElement.lang === 'pl'")
+        gran.wait_for_selector("html[lang=pl]", state="attached")  # (a string predicate would need eval: CSP)
         gran.wait_for_selector("[data-live-status][data-state=live]")
         assert html(gran) == ["pl", "ltr"]
         assert gran.locator("#slide .follow-slide").get_attribute("data-position") == "1"  # still on its slide
