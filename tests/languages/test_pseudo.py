@@ -129,6 +129,7 @@ def crawl(client, starts: list[str], data: list[str], limit: int = 80) -> tuple[
             continue
         seen.add(path)
         response = client.get(path)
+        response.close()  # (a download, a ZIP export, is a file)
         if response.status_code in (301, 302, 303):
             queue.append(response.headers["Location"])
             continue
