@@ -64,8 +64,8 @@ def _message(s: Session, invitation: Invitation, kind: str, base: str | None) ->
         msg["From"] = formataddr((_("Showcase"), current_app.config["SMTP_FROM"]))
         msg["To"] = family.email
         msg["Message-ID"] = make_msgid(domain=current_app.config["SMTP_FROM"].rpartition("@")[2] or None)
-        msg["Content-Language"] = family.language.replace("_", "-")
         msg.set_content(render_template("days/email.txt", **context))
+        msg["Content-Language"] = family.language.replace("_", "-")  # (after set_content, which resets it)
     return msg
 
 

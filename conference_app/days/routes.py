@@ -372,10 +372,10 @@ def print_invitations(day_id: int):
         with force_locale(languages.valid(family.language) or "en"):
             letter = service.letter(s, invitation)
             url = mail.invitation_url(invitation, base)
-            pages.append(render_template("days/_letter.html", day=day, letter=letter, url=url, qr=_qr_svg(url),
-                                         lang=languages.html_lang(family.language), spaces_by_id=spaces_by_id,
-                                         dir="rtl" if family.language in languages.RIGHT_TO_LEFT else "ltr",
-                                         **_helpers(day)))
+            pages.append(Markup(render_template(
+                "days/_letter.html", day=day, letter=letter, url=url, qr=_qr_svg(url),
+                lang=languages.html_lang(family.language), spaces_by_id=spaces_by_id,
+                dir="rtl" if family.language in languages.RIGHT_TO_LEFT else "ltr", **_helpers(day))))
     group = s.get(TutorGroup, group_id) if group_id else None
     return render_template("days/print.html", day=day, pages=pages, group=group)
 
