@@ -163,9 +163,12 @@ class FamilyForm(FlaskForm):
     note = TextAreaField(_l("A note for the school (optional)"),
                          validators=[Optional(), Length(max=1000), Cleaned(1000, _l("note"), required=False)])
 
-    def validate_count(self, field):
-        if self.answer.data == "coming" and not field.data:
-            raise ValidationError(_l("Say how many of you are coming."))
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.answer.data == "coming" and not self.count.data and not self.count.errors:
+            self.count.errors = [*self.count.errors, _l("Say how many of you are coming.")]
+            return False
+        return ok
 
     def set_languages(self, names):
         self.interpreter.choices = [SelectChoice("", _l("No, thank you"))] + [

@@ -41,9 +41,12 @@ def _connect():
 
 
 def invitation_url(invitation: Invitation, base: str | None = None) -> str:
-    from flask import url_for
+    """The invitation's link on PUBLIC_URL (or the base given: the address the admin uses). Outside a request
+    (the reminders' command) PUBLIC_URL is needed for a link phones can open."""
+    from flask import has_request_context, url_for
     base = (base or current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
-    return base + url_for("days.invitation", token=service.token_of(invitation))
+    token = service.token_of(invitation)
+    return base + (url_for("days.invitation", token=token) if has_request_context() else f"/i/{token}")
 
 
 def _message(s: Session, invitation: Invitation, kind: str, base: str | None) -> EmailMessage | None:

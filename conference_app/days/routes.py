@@ -489,7 +489,8 @@ def _family_page(token, invitation, day, form, status=200):
     on_the_day = service.today() == day.held_on
     response = current_app.make_response((render_template(
         "days/invitation.html", token=token, day=day, letter=letter, form=form, on_the_day=on_the_day,
-        spaces={sp.id: sp for sp in service.spaces_of(s, day)}, **_helpers(day)), status))
+        spaces={sp.id: sp for sp in service.spaces_of(s, day)}, at=lambda m: service.at(day, m),
+        answer_names=answer_names()), status))
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     if on_the_day:
