@@ -101,6 +101,10 @@ class DayForm(FlaskForm):
                                 description=_l("A family that cannot come at some times: its key and those times, "
                                                "“mensah 09:00-10:30”."))
 
+    parsed_spaces: list = ()
+    parsed_windows: list = ()  # (an empty field stops at Optional, before its validate_ method)
+    parsed_away: list = ()
+
     def validate_ends(self, field):
         if self.starts.data and field.data and minutes(field.data) - minutes(self.starts.data) < 5:
             raise ValidationError(_l("The day must end after it starts."))

@@ -250,3 +250,9 @@ def test_one_invitation_per_family(app, people, day_school):
         invitations = list(db.session().exec(select(Invitation).where(Invitation.day_id == day_school.day_id)))
     assert len(invitations) == 2  # the Mensahs (Amara and Kofi), the Fischers (Leo)
     _ = timedelta
+
+
+def test_a_day_without_availability_lines(app, people, day_school):
+    data = dict(name="Plain day", held_on="2027-03-04", starts="09:00", ends="12:00", slot_minutes="20",
+                changeover_minutes="5", coach_capacity="1", groups=str(day_school.group_id), spaces="Hall")
+    assert people.client("admin").post("/days/new", data=data).status_code == 303
