@@ -715,6 +715,8 @@ class Invitation(SQLModel, table=True):
     day_id: int = fk("portfolioday.id")
     family_id: int = fk("family.id", index=False)
     nonce: str = Field(max_length=32)
+    # the short code printed beside the QR code, typed in the home page's "Have a code?" box
+    code: str = Field(max_length=16, unique=True, index=True)
     answer: str = Field(default="", max_length=16)
     coming_count: int | None = None
     who: str = Field(default="", max_length=200)  # comma-separated: parent, carer, grandparent, other

@@ -22,10 +22,12 @@ def send_reminders_command():
 
 
 def init_app(app: Flask) -> None:
-    """Besides its own pages: on a conference record, the slot it was (records.record)."""
+    """Besides its own pages: on a conference record, the slot it was (records.record); an invitation's short
+    code typed where a conference's code goes (live.unknown_code) opens the invitation."""
     from .. import extend
     from . import routes
 
     extend.add(app, "records.record", routes.record_slot)
+    extend.add(app, "live.unknown_code", routes.code_typed)
     app.register_blueprint(bp)
     app.cli.add_command(send_reminders_command)

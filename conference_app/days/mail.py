@@ -49,6 +49,13 @@ def invitation_url(invitation: Invitation, base: str | None = None) -> str:
     return base + (url_for("days.invitation", token=token) if has_request_context() else f"/i/{token}")
 
 
+def typed(invitation: Invitation, base: str | None = None) -> dict:
+    """Where and what to type for a family that cannot scan: the join page's address and the spaced code."""
+    from ..live import codes
+    base = (base or current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
+    return dict(join_address=base + "/join", code=codes.spaced(invitation.code))
+
+
 def _message(s: Session, invitation: Invitation, kind: str, base: str | None) -> EmailMessage | None:
     family = s.get(Family, invitation.family_id)
     if not family.email:
@@ -60,7 +67,7 @@ def _message(s: Session, invitation: Invitation, kind: str, base: str | None) ->
             return None
         spaces = {sp.id: sp.name for sp in service.spaces_of(s, day)}
         context = dict(day=day, letter=letter, url=invitation_url(invitation, base), at=service.at, kind=kind,
-                       spaces=spaces)
+                       spaces=spaces, **typed(invitation, base))
         msg = EmailMessage()
         msg["Subject"] = (_("Reminder: %(day)s tomorrow", day=day.name) if kind == "reminder"
                           else _("Invitation: %(day)s", day=day.name))

@@ -373,7 +373,7 @@ def print_invitations(day_id: int):
             letter = service.letter(s, invitation)
             url = mail.invitation_url(invitation, base)
             pages.append(Markup(render_template(
-                "days/_letter.html", day=day, letter=letter, url=url, qr=_qr_svg(url),
+                "days/_letter.html", day=day, letter=letter, url=url, qr=_qr_svg(url), **mail.typed(invitation, base),
                 lang=languages.html_lang(family.language), spaces_by_id=spaces_by_id,
                 dir="rtl" if family.language in languages.RIGHT_TO_LEFT else "ltr", **_helpers(day))))
     group = s.get(TutorGroup, group_id) if group_id else None
@@ -436,6 +436,8 @@ def coach_day(day_id: int):
     for row in rows:
         conference = service.link_conference(s, day, row["slot"])
         row["conference"] = conference
+        if row["presentation"] is None and conference is not None:
+            row["presentation"] = s.get(Presentation, conference.presentation_id)
         row["status"] = service.status(s, day, row["slot"], conference)
     coach = s.get(User, coach_id) if coach_id else None
     return render_template("days/coach.html", day=day, rows=rows, coach=coach, form=ScheduleForm(formdata=None),
@@ -527,6 +529,15 @@ def invitation(token: str):
                    form.interpreter.data or "", form.note.data or "")
     flash(_("Thank you: the school has your answer. You can change it here until the day."), "success")
     return redirect(url_for("days.invitation", token=token), code=303)
+
+
+def code_typed(code: str):
+    """The invitation's printed code, typed in the "Have a code?" box: its invitation page (the same as the QR
+    code's), while its day is not over."""
+    invitation = service.invitation_of_code(db.session(), code)
+    if invitation is None:
+        return None
+    return redirect(url_for("days.invitation", token=service.token_of(invitation)), code=303)
 
 
 # ---- the record leads back to its slot -----------------------------------------------------------------------

@@ -116,7 +116,11 @@ def spaces_of(s: Session, day: PortfolioDay) -> list[DaySpace]:
 
 
 def slots_of(s: Session, day: PortfolioDay) -> list[Slot]:
-    return list(s.exec(select(Slot).where(Slot.day_id == day.id).order_by(Slot.starts_min, Slot.id)))
+    """In time order, then the spaces' order."""
+    position = {sp.id: sp.position for sp in spaces_of(s, day)}
+    slots = list(s.exec(select(Slot).where(Slot.day_id == day.id)))
+    return sorted(slots, key=lambda sl: (sl.starts_min is None, sl.starts_min or 0, position.get(sl.space_id, 99),
+                                         sl.id))
 
 
 def plain_day(s: Session, day: PortfolioDay) -> scheduler.Day:
@@ -256,7 +260,7 @@ def rebook(s: Session, day: PortfolioDay, slot: Slot) -> bool:
     slot.no_show, slot.conference_id = False, None
     invitation = invitation_of_student(s, day, slot.student_id)
     if invitation is not None:
-        invitation.nonce = secrets.token_hex(8)
+        invitation.nonce, invitation.code = secrets.token_hex(8), new_code(s)
         invitation.sent_at = invitation.reminded_at = None
         invitation.answer, invitation.answered_at = "", None
     s.commit()
@@ -270,7 +274,26 @@ def ensure_invitations(s: Session, day: PortfolioDay) -> None:
     families = set(family_of(s, [sl.student_id for sl in slots]).values())
     have = set(s.exec(select(Invitation.family_id).where(Invitation.day_id == day.id)))
     for family_id in sorted(families - have):
-        s.add(Invitation(day_id=day.id, family_id=family_id, nonce=secrets.token_hex(8)))
+        s.add(Invitation(day_id=day.id, family_id=family_id, nonce=secrets.token_hex(8), code=new_code(s)))
+
+
+def new_code(s: Session) -> str:
+    """A short code like a conference's (same alphabet and length, read aloud the same way), used by no
+    conference and no other invitation."""
+    from ..live import codes
+    while True:
+        code = codes.new_code()
+        if s.exec(select(Invitation.id).where(Invitation.code == code)).first() is None and \
+                s.exec(select(Conference.id).where(Conference.code == code)).first() is None:
+            return code
+
+
+def invitation_of_code(s: Session, code: str) -> Invitation | None:
+    from ..live import codes
+    code = codes.normalise(code)
+    if not codes.looks_valid(code):
+        return None
+    return s.exec(select(Invitation).where(Invitation.code == code)).first()
 
 
 def invitations_of(s: Session, day: PortfolioDay) -> list[Invitation]:

@@ -73,6 +73,7 @@ def upgrade() -> None:
     sa.Column('day_id', sa.Integer(), nullable=False),
     sa.Column('family_id', sa.Integer(), nullable=False),
     sa.Column('nonce', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('answer', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('coming_count', sa.Integer(), nullable=True),
     sa.Column('who', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -87,6 +88,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('day_id', 'family_id')
     )
     with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_code'), ['code'], unique=True)
         batch_op.create_index(batch_op.f('ix_invitation_day_id'), ['day_id'], unique=False)
 
     op.create_table('coachwindow',
@@ -159,6 +161,7 @@ def downgrade() -> None:
     op.drop_table('coachwindow')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_day_id'))
+        batch_op.drop_index(batch_op.f('ix_invitation_code'))
 
     op.drop_table('invitation')
     with op.batch_alter_table('familyaway', schema=None) as batch_op:

@@ -125,3 +125,19 @@ def test_printed_invitations_one_page_per_family_with_the_qr_code(app, people, d
     assert page.text.count("<svg") >= 2 and 'lang="fr"' in page.text and 'lang="es"' in page.text
     with app.app_context():
         assert len(db.session().exec(select(Invitation)).all()) == 2
+
+
+def test_the_printed_code_typed_in_opens_the_same_invitation(app, people, login_as, day_school):
+    from conference_app.live import codes
+    invitation = day_school.invitation(app, people.owner)
+    page = people.client("admin").get(f"/days/{day_school.day_id}/print").text
+    assert codes.spaced(invitation.code) in page
+    phone = login_as(None)
+    typed = phone.post("/join", data={"code": codes.spaced(invitation.code).lower()})
+    assert typed.status_code == 303
+    opened = phone.get(typed.headers["Location"])
+    assert opened.status_code == 303 and "/i/" in opened.headers["Location"]
+    assert "Kofi" in phone.get(opened.headers["Location"]).text
+    assert phone.get("/j/ZZZZZZZZ").status_code == 404  # an unknown code is still a 404
+    day_school.set_date(app, _today() - timedelta(days=1))
+    assert phone.get(f"/j/{invitation.code}", follow_redirects=True).status_code == 410
