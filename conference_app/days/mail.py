@@ -53,7 +53,7 @@ def typed(invitation: Invitation, base: str | None = None) -> dict:
     """Where and what to type for a family that cannot scan: the join page's address and the spaced code."""
     from ..live import codes
     base = (base or current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
-    return dict(join_address=base + "/join", code=codes.spaced(invitation.code))
+    return dict(join_address=base + "/join", code=codes.spaced(invitation.code).replace(" ", "\u00a0"))
 
 
 def _message(s: Session, invitation: Invitation, kind: str, base: str | None) -> EmailMessage | None:

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 import pypdfium2
 import zxingcpp
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sqlmodel import select
 
@@ -18,9 +19,11 @@ from conference_app.models import PortfolioDay, Slot, TutorGroup, User
 from tests.e2e.conftest import LAPTOP, PHONE, SCREENSHOTS
 
 SIZES = (PHONE["viewport"], LAPTOP["viewport"])
+axe = Axe()
 
 
-def _shots(screenshot):
+def _shots(screenshot, problems):
+    """Each step at both widths, and axe-core's serious or critical findings on it."""
     n = [0]
 
     def shot(page, name):
@@ -30,6 +33,10 @@ def _shots(screenshot):
             page.set_viewport_size(size)
             screenshot(page, f"eday-{n[0]:02d}-{name}")
         page.set_viewport_size(own)
+        found = [f"{v['impact']} {v['id']}: {[x['target'] for x in v['nodes']][:3]}"
+                 for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        if found:
+            problems[name] = found
     return shot
 
 
@@ -56,7 +63,8 @@ def _school(app, make):
 
 
 def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, live_server):
-    shot = _shots(screenshot)
+    problems = {}
+    shot = _shots(screenshot, problems)
     admin, coaches, students = _school(app, make)
     amara, kofi = students[0], students[1]
     tomorrow = datetime.now(UTC).date() + timedelta(days=1)
@@ -93,7 +101,17 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     assert abs(times.index(slots[amara.id].starts_min) - times.index(slots[kofi.id].starts_min)) == 1
     shot(desk, "schedule")
 
-    # 3. The invitations for 8B, printed: one A4 page per family (11 families: Amara and Kofi share one)
+    # 3. Amara writes a few words for her family's invitation
+    student = open_page("laptop")
+    sign_in(student, amara)
+    student.goto("/days/")
+    student.get_by_role("link", name="My slot and invitation").click()
+    student.fill("#message", "Come and see how my bridge model grew!")
+    shot(student, "student-slot")
+    student.get_by_role("button", name="Save").click()
+    student.get_by_text("your family’s invitation shows your message").wait_for()
+
+    # 4. The invitations for 8B, printed: one A4 page per family (11 families: Amara and Kofi share one)
     desk.get_by_role("link", name="Print for 8B").click()
     desk.wait_for_url(re.compile(r"/print\?group=\d+$"))
     assert desk.locator("article.letter").count() == 11
@@ -103,12 +121,12 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     assert abs(page_one[0] - 595) < 2 and abs(page_one[1] - 842) < 2  # A4 in points
     pdf.close()
     letter = desk.locator("article.letter", has_text="Amara Mensah")
-    assert "Kofi Mensah" in letter.inner_text()
+    assert "Kofi Mensah" in letter.inner_text() and "how my bridge model grew" in letter.inner_text()
     shot(desk, "print")
     desk.emulate_media(media="print")
     desk.set_viewport_size({"width": 794, "height": 1123})  # an A4 page at 96 dpi
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    letter.screenshot(path=str(SCREENSHOTS / "eday-03-printed-letter-a4.png"))
+    letter.screenshot(path=str(SCREENSHOTS / "eday-04-printed-letter-a4.png"))
     qr = letter.locator(".letter__qr svg")
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert len(decoded) == 1, "the printed QR code did not decode"
@@ -117,7 +135,7 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     desk.emulate_media(media="screen")
     desk.set_viewport_size(LAPTOP["viewport"])
 
-    # 4. The family answers through that URL, no account
+    # 5. The family answers through that URL, no account
     family = open_page("phone")
     family.goto(scanned.path)
     family.get_by_text("Amara’s conference starts at").wait_for()
@@ -130,7 +148,7 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     family.get_by_role("button", name="Send our answer").click()
     family.get_by_text("the school has your answer").first.wait_for()
 
-    # 5. The coach sees the answer in the day view
+    # 6. The coach sees the answer in the day view
     coach = open_page("phone")
     sign_in(coach, coaches[0])
     coach.goto(f"/days/{day_id}/coach")
@@ -139,7 +157,7 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     assert "Grandparent" in item.inner_text() and "Grandma would like a seat" in item.inner_text()
     assert coach.locator(".day-view__item").count() == 6  # only Ms Okafor's students
 
-    # 6. On the day: the same QR code says when, then leads into the conference once Amara opens the lobby
+    # 7. On the day: the same QR code says when, then leads into the conference once Amara opens the lobby
     with app.app_context():
         s = db.session()
         s.get(PortfolioDay, day_id).held_on = datetime.now(UTC).date()
@@ -157,8 +175,6 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     family.wait_for_url(f"**/live/{conference.code}")
     coach.reload()
     coach.locator(".day-view__item", has_text="Amara Mensah").get_by_text("Arrived").wait_for()
-    student = open_page("laptop")
-    sign_in(student, amara)
     student.goto(f"/conferences/{conference.id}")
     student.get_by_role("button", name="Start presenting").click()
     student.wait_for_url(re.compile(r"/present$"))
@@ -168,3 +184,4 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     shot(coach, "coach-day")
     with app.app_context():
         assert db.session().exec(select(Slot).where(Slot.student_id == amara.id)).one().conference_id == conference.id
+    assert problems == {}, problems
