@@ -644,6 +644,7 @@ class PortfolioDay(SQLModel, table=True):
     slot_minutes: int = 20
     changeover_minutes: int = 5
     coach_capacity: int = 1  # conferences a coach attends at once
+    booking: bool = False  # families choose their time through their invitation (the admin fills the rest)
     group_ids: str = Field(default="", max_length=2000)  # comma-separated tutor group ids
     created_at: datetime = Field(default_factory=utcnow)
 

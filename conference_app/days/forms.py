@@ -88,6 +88,8 @@ class DayForm(FlaskForm):
     coach_capacity = IntegerField(_l("Conferences a coach attends at once"), default=1,
                                   validators=[InputRequired(_l("Say how many at once.")),
                                               NumberRange(1, 10, _l("Between 1 and 10."))])
+    booking = BooleanField(_l("Families choose their time through their invitation (the rest are scheduled by "
+                                 "the app)"))
     groups = SelectMultipleField(_l("Groups taking part"), coerce=int,
                                  widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
                                  validators=[DataRequired(_l("Choose at least one group."))])
@@ -139,6 +141,12 @@ class ShiftForm(FlaskForm):
     minutes = IntegerField(_l("Minutes (negative: earlier)"),
                            validators=[InputRequired(_l("Say by how many minutes.")),
                                        NumberRange(-240, 240, _l("Between -240 and 240 minutes."))])
+
+
+class BookForm(FlaskForm):
+    """A family chooses its time (a booking day)."""
+
+    starts = RadioField(_l("Choose a time"), coerce=int, validators=[InputRequired(_l("Choose a time."))])
 
 
 class SlotForm(FlaskForm):

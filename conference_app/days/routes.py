@@ -25,8 +25,8 @@ from ..models import (CoachWindow, Conference, DaySpace, Family, FamilyAway, Fam
 from ..network import join_base
 from . import bp, mail, scheduler, service
 from .access import day_for_admin, day_for_staff, may_see_slot, slot_for_student
-from .forms import (DayForm, FamilyEditForm, FamilyForm, MoveForm, ScheduleForm, ShiftForm, SlotForm, SwapForm,
-                    minutes)
+from .forms import (BookForm, DayForm, FamilyEditForm, FamilyForm, MoveForm, ScheduleForm, ShiftForm, SlotForm,
+                    SwapForm, minutes)
 
 
 def reasons() -> dict[str, str]:
@@ -116,7 +116,7 @@ def _save_day(form: DayForm, day: PortfolioDay | None) -> PortfolioDay | str:
     day.name, day.held_on = form.name.data.strip(), form.held_on.data
     day.starts_min, day.ends_min = minutes(form.starts.data), minutes(form.ends.data)
     day.slot_minutes, day.changeover_minutes = form.slot_minutes.data, form.changeover_minutes.data
-    day.coach_capacity = form.coach_capacity.data
+    day.coach_capacity, day.booking = form.coach_capacity.data, form.booking.data
     day.group_ids = ",".join(str(g) for g in form.groups.data)
     s.add(day)
     s.flush()
@@ -181,6 +181,7 @@ def edit_day(day_id: int):
         form.ends.data = time(min(day.ends_min, 1439) // 60, min(day.ends_min, 1439) % 60)
         form.slot_minutes.data, form.changeover_minutes.data = day.slot_minutes, day.changeover_minutes
         form.coach_capacity.data, form.groups.data = day.coach_capacity, day.groups
+        form.booking.data = day.booking
         form.spaces.data = "\n".join(f"{sp.name}: {sp.capacity}" for sp in service.spaces_of(s, day))
         form.coach_windows.data = lines(CoachWindow, coaches, "coach_id")
         form.family_away.data = lines(FamilyAway, families, "family_id")
@@ -280,6 +281,20 @@ def _slot_of_day(day: PortfolioDay, slot_id: int) -> Slot:
     return slot
 
 
+@bp.post("/days/<int:day_id>/open")
+@role_required(Role.ADMIN)
+def open_booking(day_id: int):
+    """A booking day: the invitations are made before anyone is placed; families choose, the app fills the rest."""
+    day = day_for_admin(day_id)
+    if not ScheduleForm().validate_on_submit():
+        return refuse(400, _("This form is out of date. Reload the page and try again."))
+    if not day.booking:
+        return refuse(409, _("Families do not choose their time on this day: schedule it instead."))
+    service.open_booking(db.session(), day)
+    flash(_("Booking is open: print or send the invitations; families choose their time through them."), "success")
+    return redirect(url_for("days.schedule", day_id=day.id), code=303)
+
+
 @bp.post("/days/<int:day_id>/slots/<int:slot_id>/move")
 @role_required(Role.ADMIN)
 def move(day_id: int, slot_id: int):
@@ -358,7 +373,7 @@ def print_invitations(day_id: int):
     s = db.session()
     day = day_for_admin(day_id)
     group_id = request.args.get("group", type=int)
-    slots = [sl for sl in service.slots_of(s, day) if sl.starts_min is not None]
+    slots = [sl for sl in service.slots_of(s, day) if sl.starts_min is not None or day.booking]
     if group_id:
         in_group = set(s.exec(select(User.id).where(User.tutor_group_id == group_id)))
         slots = [sl for sl in slots if sl.student_id in in_group]
@@ -485,12 +500,29 @@ def _invitation_or_refuse(token: str) -> tuple[Invitation, PortfolioDay]:
     return invitation, day
 
 
-def _family_page(token, invitation, day, form, status=200):
+def _book_form(s, day, invitation, formdata=None) -> BookForm | None:
+    """A booking day, before the day: the times this family may choose (a posted one is checked against all the
+    day's times: one taken since the page was drawn is refused by `service.book`, saying so)."""
+    if not day.booking or service.today() >= day.held_on:
+        return None
+    spaces = {sp.id: sp.name for sp in service.spaces_of(s, day)}
+    form = BookForm(formdata=formdata)
+    if formdata is not None:
+        form.starts.choices = [SelectChoice(t, service.hhmm(t)) for t in service.plain_day(s, day).times]
+        return form
+    form.starts.choices = [SelectChoice(t, " · ".join(f"{service.hhmm(m)} {spaces[sp]}"
+                                                         for _sid, m, sp in chosen))
+                           for t, chosen in service.booking_options(s, day, invitation).items()]
+    return form
+
+
+def _family_page(token, invitation, day, form, status=200, book=None):
     s = db.session()
     letter = service.letter(s, invitation)
     on_the_day = service.today() == day.held_on
+    book = book or _book_form(s, day, invitation)
     response = current_app.make_response((render_template(
-        "days/invitation.html", token=token, day=day, letter=letter, form=form, on_the_day=on_the_day,
+        "days/invitation.html", token=token, day=day, letter=letter, form=form, on_the_day=on_the_day, book=book,
         spaces={sp.id: sp for sp in service.spaces_of(s, day)}, at=lambda m: service.at(day, m),
         answer_names=answer_names()), status))
     response.headers["Cache-Control"] = "private, no-store"
@@ -538,6 +570,27 @@ def code_typed(code: str):
     if invitation is None:
         return None
     return redirect(url_for("days.invitation", token=service.token_of(invitation)), code=303)
+
+
+@bp.post("/i/<token>/book")
+def book(token: str):
+    """A family chooses its time (a booking day, until the day before): all its children back to back."""
+    s = db.session()
+    invitation, day = _invitation_or_refuse(token)
+    form = _book_form(s, day, invitation, request.form)
+    answer = FamilyForm(formdata=None)
+    answer.set_languages(languages.name)
+    if form is None:
+        return refuse(409, _("The times can no longer be chosen here. Please ask the school."))
+    if not form.validate_on_submit():
+        return _family_page(token, invitation, day, answer, 422, book=form)
+    if not service.book(s, day, invitation, form.starts.data):
+        form = _book_form(s, day, invitation)
+        form.starts.errors = [_("This time has just been taken: please choose another.")]
+        form.starts.data = None
+        return _family_page(token, invitation, day, answer, 409, book=form)
+    flash(_("Your time is booked. You can still change it here until the day."), "success")
+    return redirect(url_for("days.invitation", token=token), code=303)
 
 
 # ---- the record leads back to its slot -----------------------------------------------------------------------

@@ -180,6 +180,32 @@ def schedule(day: Day, students: list[Student], fixed: dict[int, tuple[int, int]
     return Result(placed=placed, unplaced=unplaced)
 
 
+def options(day: Day, students: list[Student], fixed: dict[int, tuple[int, int]],
+            family: list[Student]) -> dict[int, list[tuple[int, int, int]]]:
+    """The start times a family may book: for each first start time, each of its students' (student, start,
+    space), back to back in id order, with every rule kept around the placements in `fixed`."""
+    by_id = {s.id: s for s in students}
+    load = _Load(day)
+    for sid, (t, space) in fixed.items():
+        if sid in by_id:
+            load.add(by_id[sid], t, space)
+    block = sorted(family, key=lambda s: s.id)
+    found: dict[int, list[tuple[int, int, int]]] = {}
+    times = day.times
+    for i in range(len(times) - len(block) + 1):
+        chosen = []
+        for j, student in enumerate(block):
+            t = times[i + j]
+            space = load.space_for(student, t) if student.coach_id is not None and _fits(day, load, student, t) \
+                else None
+            if space is None:
+                break
+            chosen.append((student.id, t, space))
+        else:
+            found[times[i]] = chosen
+    return found
+
+
 @dataclass(frozen=True)
 class Conflict:
     student_id: int

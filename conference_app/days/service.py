@@ -178,6 +178,44 @@ def auto_schedule(s: Session, day: PortfolioDay, start_again: bool = False) -> s
     return result
 
 
+def open_booking(s: Session, day: PortfolioDay) -> None:
+    """Booking days: every student gets a slot row (not placed yet) and every family its invitation, so that
+    the invitations can go out before anyone is placed."""
+    students = students_of(s, day)
+    ensure_families(s, students)
+    coaches = coach_of(s, [u.id for u in students])
+    have = {sl.student_id for sl in slots_of(s, day)}
+    for u in students:
+        if u.id not in have:
+            s.add(Slot(day_id=day.id, student_id=u.id, coach_id=coaches.get(u.id)))
+    s.flush()
+    ensure_invitations(s, day)
+    s.commit()
+
+
+def booking_options(s: Session, day: PortfolioDay, invitation: Invitation) -> dict[int, list[tuple[int, int, int]]]:
+    """The times this family may choose (its own current times count as free)."""
+    slots = slots_of(s, day)
+    mine = set(s.exec(select(FamilyStudent.student_id).where(FamilyStudent.family_id == invitation.family_id)))
+    family = [st for st in _plain_students(s, slots) if st.id in mine]
+    others = _placed([sl for sl in slots if sl.student_id not in mine])
+    return scheduler.options(plain_day(s, day), _plain_students(s, slots), others, family)
+
+
+def book(s: Session, day: PortfolioDay, invitation: Invitation, starts_min: int) -> bool:
+    """The family's choice, if that time is still free for all its students (else False: someone was quicker)."""
+    s.exec(select(PortfolioDay).where(PortfolioDay.id == day.id).with_for_update()).one()  # one booking at a time
+    chosen = booking_options(s, day, invitation).get(starts_min)
+    if not chosen:
+        return False
+    slots = {sl.student_id: sl for sl in slots_of(s, day)}
+    for student_id, t, space in chosen:
+        slots[student_id].starts_min, slots[student_id].space_id = t, space
+        slots[student_id].unplaced_reason = ""
+    s.commit()
+    return True
+
+
 def conflicts(s: Session, day: PortfolioDay, slots: list[Slot] | None = None) -> list[scheduler.Conflict]:
     slots = slots_of(s, day) if slots is None else slots
     return scheduler.conflicts(plain_day(s, day), _plain_students(s, slots), _placed(slots))

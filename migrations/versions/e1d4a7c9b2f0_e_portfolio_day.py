@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('slot_minutes', sa.Integer(), nullable=False),
     sa.Column('changeover_minutes', sa.Integer(), nullable=False),
     sa.Column('coach_capacity', sa.Integer(), nullable=False),
+    sa.Column('booking', sa.Boolean(), nullable=False),
     sa.Column('group_ids', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')

@@ -12,7 +12,7 @@ from tests.conftest import VIEWERS
 
 ADMIN_ONLY = [("get", "/days/new"), ("get", "/days/{day}/edit"), ("post", "/days/{day}/schedule"),
               ("get", "/days/{day}/print"), ("post", "/days/{day}/swap"), ("post", "/days/{day}/shift"),
-              ("post", "/days/{day}/slots/{slot}/move"), ("post", "/days/{day}/send"),
+              ("post", "/days/{day}/slots/{slot}/move"), ("post", "/days/{day}/send"), ("post", "/days/{day}/open"),
               ("get", "/families/{family}")]
 
 
