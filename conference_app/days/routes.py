@@ -510,8 +510,14 @@ def _book_form(s, day, invitation, formdata=None) -> BookForm | None:
     if formdata is not None:
         form.starts.choices = [SelectChoice(t, service.hhmm(t)) for t in service.plain_day(s, day).times]
         return form
-    form.starts.choices = [SelectChoice(t, " · ".join(f"{service.hhmm(m)} {spaces[sp]}"
-                                                         for _sid, m, sp in chosen))
+    letter = service.letter(s, invitation)
+    first = {u.id: u.display_name.split()[0] for u in letter.students}
+    named = len(first) > 1  # siblings: whose time is which
+
+    def label(chosen):
+        return " · ".join(f"{first[sid] + ' ' if named else ''}{service.hhmm(m)} ({spaces[sp]})"
+                          for sid, m, sp in chosen)
+    form.starts.choices = [SelectChoice(t, label(chosen))
                            for t, chosen in service.booking_options(s, day, invitation).items()]
     return form
 

@@ -27,7 +27,7 @@ def test_families_book_their_own_time_and_the_admin_fills_the_rest(app, make, pe
     mensah = login_as(None)
     token = school.token(app, people.owner)
     page = mensah.get(f"/i/{token}?lang=en").text
-    assert "Choose your time" in page and "09:00 Room 4 · 09:25 Room 4" in page
+    assert "Choose your time" in page and "Amara 09:00 (Room 4) · Kofi 09:25 (Room 4)" in page
     assert mensah.post(f"/i/{token}/book", data={}).status_code == 422
     assert mensah.post(f"/i/{token}/book", data={"starts": "9"}).status_code == 422  # not an offered time
     assert mensah.post(f"/i/{token}/book", data={"starts": str(9 * 60)}).status_code == 303
@@ -36,7 +36,7 @@ def test_families_book_their_own_time_and_the_admin_fills_the_rest(app, make, pe
     # the Fischers: Room 4 is taken at 09:00, the Library is not
     fischer = login_as(None)
     theirs = school.token(app, people.other_student)
-    assert "09:00 Library" in fischer.get(f"/i/{theirs}?lang=en").text
+    assert "09:00 (Library)" in fischer.get(f"/i/{theirs}?lang=en").text
     # the Mensahs change their mind: their old times are free again for themselves
     assert mensah.post(f"/i/{token}/book", data={"starts": str(9 * 60 + 25)}).status_code == 303
     assert school.slot(app, people.owner).starts_min == 565

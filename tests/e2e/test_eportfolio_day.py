@@ -22,7 +22,7 @@ SIZES = (PHONE["viewport"], LAPTOP["viewport"])
 axe = Axe()
 
 
-def _shots(screenshot, problems):
+def _shots(screenshot, problems, prefix="eday"):
     """Each step at both widths, and axe-core's serious or critical findings on it."""
     n = [0]
 
@@ -31,7 +31,7 @@ def _shots(screenshot, problems):
         own = page.viewport_size
         for size in SIZES:
             page.set_viewport_size(size)
-            screenshot(page, f"eday-{n[0]:02d}-{name}")
+            screenshot(page, f"{prefix}-{n[0]:02d}-{name}")
         page.set_viewport_size(own)
         found = [f"{v['impact']} {v['id']}: {[x['target'] for x in v['nodes']][:3]}"
                  for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
@@ -184,4 +184,44 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     shot(coach, "coach-day")
     with app.app_context():
         assert db.session().exec(select(Slot).where(Slot.student_id == amara.id)).one().conference_id == conference.id
+    assert problems == {}, problems
+
+
+def test_the_other_day_pages_booking_list_and_family(app, make, open_page, sign_in, screenshot, live_server):
+    """The pages the walk above does not open: a booking day's invitation (the family chooses its time), the
+    list of days and a family's page; looked at and scanned like the others."""
+    problems = {}
+    shot = _shots(screenshot, problems, "eday-more")
+    admin, _coaches, students = _school(app, make)
+    with app.app_context():
+        s = db.session()
+        group = s.exec(select(TutorGroup).where(TutorGroup.name == "8B")).one()
+        day = PortfolioDay(name="Autumn e-Portfolio day", held_on=datetime.now(UTC).date() + timedelta(days=5),
+                           starts_min=13 * 60, ends_min=15 * 60, group_ids=str(group.id), booking=True)
+        s.add(day)
+        s.flush()
+        from conference_app.models import DaySpace
+        s.add(DaySpace(day_id=day.id, name="Hall", capacity=3))
+        s.commit()
+        service.open_booking(s, day)
+        family_id, day_id = service.invitation_of_student(s, day, students[0].id).family_id, day.id
+    desk = open_page("laptop")
+    sign_in(desk, admin)
+    desk.goto(f"/days/{day_id}/print")  # the link as the server signs it
+    path = urlparse(desk.locator("article.letter", has_text="Amara").locator(".letter__url").inner_text()).path
+    family = open_page("phone")
+    family.goto(path)
+    family.get_by_text("Choose your time").first.wait_for()
+    family.locator("#book input[type=radio]").first.check()
+    shot(family, "booking")
+    family.get_by_role("button", name="Book this time").click()
+    family.get_by_text("Your time is booked").wait_for()
+    with app.app_context():
+        slots = service.slots_of(db.session(), db.session().get(PortfolioDay, day_id))
+        placed = sorted(sl.starts_min for sl in slots if sl.starts_min is not None)
+    assert placed == [13 * 60, 13 * 60 + 25]  # Amara and Kofi, back to back
+    desk.goto("/days/")
+    shot(desk, "list")
+    desk.goto(f"/families/{family_id}")
+    shot(desk, "family")
     assert problems == {}, problems
