@@ -18,7 +18,10 @@ def send_reminders_command():
     if not mail.configured():
         click.echo("SMTP_URL is not set: no reminders sent.")
         return
-    click.echo(f"{mail.send_reminders(db.session())} reminders sent.")
+    try:
+        click.echo(f"{mail.send_reminders(db.session())} reminders sent.")
+    except mail.MailError as e:
+        raise click.ClickException(f"The email server (SMTP_URL) cannot be used: {e}") from e
 
 
 def init_app(app: Flask) -> None:

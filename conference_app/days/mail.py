@@ -21,6 +21,10 @@ from ..models import Family, Invitation, PortfolioDay, utcnow
 from . import service
 
 
+class MailError(Exception):
+    """The email server could not be reached or refused us (nothing more was sent)."""
+
+
 def configured() -> bool:
     return bool(current_app.config.get("SMTP_URL"))
 
@@ -95,7 +99,12 @@ def _send(s: Session, invitations: list[Invitation], kind: str, base: str | None
     if not messages:
         return 0
     sent = 0
-    with _connect() as conn:
+    try:
+        conn = _connect()
+    except (OSError, ValueError, smtplib.SMTPException) as e:
+        current_app.logger.warning("SMTP_URL: the email server cannot be used (%s).", type(e).__name__)
+        raise MailError(str(e)) from e
+    with conn:
         for inv, msg in messages:
             if _claim(s, inv.id, column):
                 try:

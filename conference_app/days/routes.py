@@ -378,7 +378,8 @@ def print_invitations(day_id: int):
         in_group = set(s.exec(select(User.id).where(User.tutor_group_id == group_id)))
         slots = [sl for sl in slots if sl.student_id in in_group]
     families = service.family_of(s, [sl.student_id for sl in slots])
-    invitations = [i for i in service.invitations_of(s, day) if i.family_id in set(families.values())]
+    invitations = [i for i in service.invitations_of(s, day) if i.family_id in set(families.values())
+                   and not (request.args.get("unanswered") and i.answer)]
     base, _problem = join_base()
     spaces_by_id = {sp.id: sp.name for sp in service.spaces_of(s, day)}
     pages = []
@@ -405,7 +406,11 @@ def send(day_id: int):
     if not mail.configured():
         return refuse(409, _("Email is not set up on this server (SMTP_URL): print the invitations instead."))
     base, _problem = join_base()
-    sent = mail.send_invitations(s, day, base, again_unanswered=request.form.get("again") == "1")
+    try:
+        sent = mail.send_invitations(s, day, base, again_unanswered=request.form.get("again") == "1")
+    except mail.MailError:
+        return refuse(503, _("The email server (SMTP_URL) did not answer: nothing was sent. Try again later, or "
+                             "print the invitations."))
     flash(_("%(n)s invitations sent by email.", n=sent), "success")
     return redirect(url_for("days.schedule", day_id=day.id), code=303)
 

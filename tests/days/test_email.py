@@ -98,3 +98,15 @@ def test_nothing_is_sent_without_smtp(app, people, day_school):
     assert response.status_code == 409 and "SMTP_URL" in response.text
     assert "not set" in app.test_cli_runner().invoke(args=["send-reminders"]).output
     assert day_school.invitation(app, people.owner).sent_at is None
+
+
+def test_an_email_server_that_does_not_answer_is_a_clear_503(app, people, day_school):
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}"  # nobody listens there
+    response = people.client("admin").post(f"/days/{day_school.day_id}/send")
+    assert response.status_code == 503 and "did not answer" in response.text
+    assert day_school.invitation(app, people.owner).sent_at is None
+    day_school.set_date(app, datetime.now(UTC).date() + timedelta(days=1))
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 1 and "cannot be used" in result.output
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:notaport"
+    assert people.client("admin").post(f"/days/{day_school.day_id}/send").status_code == 503

@@ -141,3 +141,9 @@ def test_the_printed_code_typed_in_opens_the_same_invitation(app, people, login_
     assert phone.get("/j/ZZZZZZZZ").status_code == 404  # an unknown code is still a 404
     day_school.set_date(app, _today() - timedelta(days=1))
     assert phone.get(f"/j/{invitation.code}", follow_redirects=True).status_code == 410
+
+
+def test_printed_again_only_for_families_without_an_answer(app, people, login_as, day_school):
+    login_as(None).post(f"/i/{day_school.token(app, people.other_student)}", data={"answer": "cannot"})
+    page = people.client("admin").get(f"/days/{day_school.day_id}/print?unanswered=1").text
+    assert page.count('<article class="letter"') == 1 and "Kofi" in page and "Leo" not in page
