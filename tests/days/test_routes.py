@@ -256,3 +256,15 @@ def test_a_day_without_availability_lines(app, people, day_school):
     data = dict(name="Plain day", held_on="2027-03-04", starts="09:00", ends="12:00", slot_minutes="20",
                 changeover_minutes="5", coach_capacity="1", groups=str(day_school.group_id), spaces="Hall")
     assert people.client("admin").post("/days/new", data=data).status_code == 303
+
+
+def test_purging_the_students_of_a_family_removes_the_family_and_its_answers(app, people, day_school, login_as):
+    from conference_app.lifecycle import purge
+    from conference_app.models import Family, User
+    login_as(None).post(f"/i/{day_school.token(app, people.owner)}", data={"answer": "cannot", "note": "Away"})
+    with app.app_context():
+        s = db.session()
+        purge.purge(s, [s.get(User, people.owner.id), s.get(User, day_school.sibling.id)], None)
+        assert [f.key for f in s.exec(select(Family))] == ["fischer"]
+        assert [i.note for i in s.exec(select(Invitation))] == [""]
+        assert len(s.exec(select(Slot)).all()) == 1
