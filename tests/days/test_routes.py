@@ -13,7 +13,7 @@ from tests.conftest import VIEWERS
 ADMIN_ONLY = [("get", "/days/new"), ("get", "/days/{day}/edit"), ("post", "/days/{day}/schedule"),
               ("get", "/days/{day}/print"), ("post", "/days/{day}/swap"), ("post", "/days/{day}/shift"),
               ("post", "/days/{day}/slots/{slot}/move"), ("post", "/days/{day}/send"), ("post", "/days/{day}/open"),
-              ("get", "/families/{family}")]
+              ("get", "/families/{family}"), ("post", "/families/{family}"), ("post", "/days/{day}/edit")]
 
 
 def _urls(app, day_school, people):
@@ -268,3 +268,18 @@ def test_purging_the_students_of_a_family_removes_the_family_and_its_answers(app
         assert [f.key for f in s.exec(select(Family))] == ["fischer"]
         assert [i.note for i in s.exec(select(Invitation))] == [""]
         assert len(s.exec(select(Slot)).all()) == 1
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_only_the_admin_and_the_students_coach_rebook_a_no_show(app, people, day_school, who):
+    slot = day_school.slot(app, people.owner)
+    with app.app_context():
+        s = db.session()
+        s.get(Slot, slot.id).no_show = True
+        s.commit()
+    response = people.client(who).post(f"/days/{day_school.day_id}/slots/{slot.id}/rebook")
+    if who in ("admin", "coach"):
+        assert response.status_code in (303, 409)
+    else:
+        _expect_refused(response)
+        assert day_school.slot(app, people.owner).no_show
