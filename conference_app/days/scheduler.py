@@ -94,7 +94,9 @@ class _Load:
         if not free:
             return None
         usual = self.rooms_of.get(student.coach_id, {})
-        return min(free, key=lambda s: (-usual.get(s, 0), self.space[s, t] + taken.get(s, 0), s))
+        others = {s for coach, rooms in self.rooms_of.items() if coach != student.coach_id for s in rooms}
+        # the coach's own room first, then one no other coach uses, then the emptiest
+        return min(free, key=lambda s: (-usual.get(s, 0), s in others, self.space[s, t] + taken.get(s, 0), s))
 
 
 def _fits(day: Day, load: _Load, student: Student, t: int) -> bool:

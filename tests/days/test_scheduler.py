@@ -93,3 +93,11 @@ def test_conflicts_name_each_broken_rule():
     assert found == {(1, scheduler.C_COACH), (2, scheduler.C_COACH), (1, scheduler.C_SPACE),
                      (2, scheduler.C_SPACE), (3, scheduler.C_SIBLINGS), (4, scheduler.C_SIBLINGS),
                      (5, scheduler.C_FAMILY_AWAY), (4, scheduler.C_TIME)}
+
+
+def test_a_coach_keeps_one_room_when_there_is_one():
+    day = Day(starts_min=9 * 60, ends_min=11 * 60, slot_minutes=20, changeover_minutes=5, spaces={1: 1, 2: 1})
+    students = [Student(i, 10 + i % 2, 100 + i) for i in range(1, 9)]
+    placed = scheduler.schedule(day, students).placed
+    rooms = {coach: {placed[s.id][1] for s in students if s.coach_id == coach} for coach in (10, 11)}
+    assert rooms[10] != rooms[11] and all(len(r) == 1 for r in rooms.values())
