@@ -18,7 +18,7 @@ from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import db, languages
-from ..answers import refuse
+from ..answers import changed, refuse
 from ..auth.guards import role_required
 from ..models import (CoachWindow, Conference, DaySpace, Family, FamilyAway, FamilyStudent, Invitation,
                       PortfolioDay, Presentation, Role, Slot, TutorGroup, User)
@@ -266,6 +266,13 @@ def auto_schedule(day_id: int):
     return redirect(url_for("days.schedule", day_id=day.id), code=303)
 
 
+def _schedule_changed(day: PortfolioDay, message: str, anchor: str = ""):
+    """After a move, swap or shift: the schedule's fragment for htmx (it replaces itself), else a flash and the
+    page."""
+    return changed("days/_schedule.html", url_for("days.schedule", day_id=day.id) + anchor, message,
+                   **_schedule_context(day, done=message))
+
+
 def _refused_change(day, change) -> object:
     names = conflict_names()
     users = {u.id: u.display_name for u in db.session().exec(select(User).where(User.id.in_(
@@ -309,8 +316,7 @@ def move(day_id: int, slot_id: int):
     change = service.move(s, day, slot, form.starts.data, form.space.data)
     if not change.ok:
         return _refused_change(day, change)
-    flash(_("Moved."), "success")
-    return redirect(url_for("days.schedule", day_id=day.id) + f"#slot-{slot.id}", code=303)
+    return _schedule_changed(day, _("Moved."), f"#slot-{slot.id}")
 
 
 @bp.post("/days/<int:day_id>/swap")
@@ -326,8 +332,7 @@ def swap(day_id: int):
     change = service.swap(s, day, _slot_of_day(day, form.a.data), _slot_of_day(day, form.b.data))
     if not change.ok:
         return _refused_change(day, change)
-    flash(_("Swapped."), "success")
-    return redirect(url_for("days.schedule", day_id=day.id), code=303)
+    return _schedule_changed(day, _("Swapped."))
 
 
 @bp.post("/days/<int:day_id>/shift")
@@ -342,8 +347,7 @@ def shift(day_id: int):
     change = service.shift(db.session(), day, form.minutes.data)
     if not change.ok:
         return _refused_change(day, change)
-    flash(_("The whole day moved by %(n)s minutes.", n=form.minutes.data), "success")
-    return redirect(url_for("days.schedule", day_id=day.id), code=303)
+    return _schedule_changed(day, _("The whole day moved by %(n)s minutes.", n=form.minutes.data))
 
 
 @bp.post("/days/<int:day_id>/slots/<int:slot_id>/rebook")

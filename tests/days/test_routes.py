@@ -283,3 +283,20 @@ def test_only_the_admin_and_the_students_coach_rebook_a_no_show(app, people, day
     else:
         _expect_refused(response)
         assert day_school.slot(app, people.owner).no_show
+
+
+def test_with_htmx_a_move_answers_the_schedule_and_a_refusal_its_message(app, people, day_school):
+    admin = people.client("admin")
+    leo = day_school.slot(app, people.other_student)
+    with app.app_context():
+        s = db.session()
+        library = service.spaces_of(s, s.get(PortfolioDay, day_school.day_id))[1]
+    moved = admin.post(f"/days/{day_school.day_id}/slots/{leo.id}/move", headers={"HX-Request": "true"},
+                       data={"starts": 9 * 60 + 75, "space": library.id})
+    assert moved.status_code == 200 and '<section id="schedule"' in moved.text
+    assert "<html" not in moved.text and "Moved." in moved.text
+    amara = day_school.slot(app, people.owner)
+    refused = admin.post(f"/days/{day_school.day_id}/swap", headers={"HX-Request": "true"},
+                         data={"a": amara.id, "b": leo.id})
+    assert refused.status_code == 409 and refused.headers["HX-Retarget"] == "#messages"
+    assert "siblings are not back to back" in refused.text

@@ -100,6 +100,13 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
         times = service.plain_day(s, day).times
     assert abs(times.index(slots[amara.id].starts_min) - times.index(slots[kofi.id].starts_min)) == 1
     shot(desk, "schedule")
+    # a move by hand (htmx: the schedule replaces itself): Bilal to the free 11:30 in the Library
+    row = desk.locator(".schedule__table tbody tr", has_text="Bilal Khan")
+    row.locator("select[name=starts]").select_option(label="11:30")
+    row.locator("select[name=space]").select_option(label="Library")
+    row.get_by_role("button", name="Move").click()
+    desk.locator("#schedule .flash", has_text="Moved.").wait_for()
+    assert "11:30" in desk.locator(".schedule__table tbody tr", has_text="Bilal Khan").inner_text()
 
     # 3. Amara writes a few words for her family's invitation
     student = open_page("laptop")
