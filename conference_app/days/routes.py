@@ -464,8 +464,11 @@ def coach_day(day_id: int):
             row["presentation"] = s.get(Presentation, conference.presentation_id)
         row["status"] = service.status(s, day, row["slot"], conference)
     coach = s.get(User, coach_id) if coach_id else None
-    return render_template("days/coach.html", day=day, rows=rows, coach=coach, form=ScheduleForm(formdata=None),
-                           **_helpers(day))
+    response = current_app.make_response(render_template(
+        "days/coach.html", day=day, rows=rows, coach=coach, form=ScheduleForm(formdata=None), **_helpers(day)))
+    if service.today() == day.held_on:
+        response.headers["Refresh"] = "30"  # on the day, the states follow by themselves
+    return response
 
 
 # ---- the student's own slot ------------------------------------------------------------------------------

@@ -92,8 +92,8 @@ def test_on_the_day_the_link_waits_then_leads_into_the_conference(app, make, peo
         assert db.session().get(Slot, slot.id).conference_id == conference.id  # the slot knows its conference
     # the coach's day view: arrived once a family phone is in the lobby, then live
     phone.post(f"/j/{conference.code}", data={"name": "Mum", "role": "family"})
-    view = people.client("coach").get(f"/days/{day_school.day_id}/coach").text
-    assert "Arrived" in view
+    view = people.client("coach").get(f"/days/{day_school.day_id}/coach")
+    assert "Arrived" in view.text and view.headers["Refresh"] == "30"  # on the day it follows by itself
     from conference_app.live import conferences
     with app.app_context():
         s = db.session()
