@@ -49,11 +49,13 @@ class Day:
     spaces: dict[int, int] = field(default_factory=dict)
     coach_windows: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     family_away: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    earliest: int = 0  # no new placement starts before this (a no-show's new slot: later today)
 
     @property
     def times(self) -> list[int]:
         step = self.slot_minutes + self.changeover_minutes
-        return list(range(self.starts_min, self.ends_min - self.slot_minutes + 1, max(step, 1)))
+        return [t for t in range(self.starts_min, self.ends_min - self.slot_minutes + 1, max(step, 1))
+                if t >= self.earliest]
 
     def coach_free(self, coach_id: int, t: int) -> bool:
         windows = self.coach_windows.get(coach_id)

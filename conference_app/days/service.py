@@ -221,9 +221,8 @@ def conflicts(s: Session, day: PortfolioDay, slots: list[Slot] | None = None) ->
     return scheduler.conflicts(plain_day(s, day), _plain_students(s, slots), _placed(slots))
 
 
-def _check(s: Session, day: PortfolioDay, slots: list[Slot]) -> list[scheduler.Conflict]:
+def _check(s: Session, day: PortfolioDay, slots: list[Slot], before: set) -> list[scheduler.Conflict]:
     """The conflicts a change brings (those already there before do not count against it)."""
-    before = {(c.student_id, c.kind) for c in conflicts(s, day)}
     after = scheduler.conflicts(plain_day(s, day), _plain_students(s, slots), _placed(slots))
     return [c for c in after if (c.student_id, c.kind) not in before]
 
@@ -234,12 +233,15 @@ class Change:
     conflicts: list[scheduler.Conflict]
 
 
-def _try(s: Session, day: PortfolioDay, apply) -> Change:
-    """Apply a change to copies of the slots, keep it only if it brings no conflict."""
+def _try(s: Session, day: PortfolioDay, apply, before: set | None = None) -> Change:
+    """Apply a change to copies of the slots, keep it only if it brings no conflict (`before`: the day's
+    conflicts before the change, when the change also changes the day)."""
+    if before is None:
+        before = {(c.student_id, c.kind) for c in conflicts(s, day)}
     slots = slots_of(s, day)
     copies = [Slot(**sl.model_dump()) for sl in slots]
     apply({c.id: c for c in copies})
-    new = _check(s, day, copies)
+    new = _check(s, day, copies, before)
     if new:
         return Change(False, new)
     for sl, c in zip(slots, copies, strict=True):
@@ -266,6 +268,7 @@ def swap(s: Session, day: PortfolioDay, a: Slot, b: Slot) -> Change:
 def shift(s: Session, day: PortfolioDay, minutes: int) -> Change:
     """The whole day earlier or later: its hours and every slot; refused if it breaks a rule (a coach's
     window, a family's time away)."""
+    before = {(c.student_id, c.kind) for c in conflicts(s, day)}
     day.starts_min += minutes
     day.ends_min += minutes
 
@@ -273,7 +276,7 @@ def shift(s: Session, day: PortfolioDay, minutes: int) -> Change:
         for c in by_id.values():
             if c.starts_min is not None:
                 c.starts_min += minutes
-    change = _try(s, day, apply)
+    change = _try(s, day, apply, before)
     if not change.ok:
         day.starts_min -= minutes
         day.ends_min -= minutes
@@ -285,8 +288,7 @@ def rebook(s: Session, day: PortfolioDay, slot: Slot) -> bool:
     """A no-show gets the first free slot later today (or on the day) and a new invitation (a new link)."""
     slots = slots_of(s, day)
     plain = plain_day(s, day)
-    after = now_min() if today() == day.held_on else day.starts_min
-    plain.starts_min = max(plain.starts_min, after - after % 5)
+    plain.earliest = now_min() if today() == day.held_on else 0  # the same grid of times, from now on
     others = [sl for sl in slots if sl.id != slot.id]
     students = _plain_students(s, slots)
     # siblings keep their slot: rebook alone (the family is told the new time)

@@ -101,3 +101,10 @@ def test_a_coach_keeps_one_room_when_there_is_one():
     placed = scheduler.schedule(day, students).placed
     rooms = {coach: {placed[s.id][1] for s in students if s.coach_id == coach} for coach in (10, 11)}
     assert rooms[10] != rooms[11] and all(len(r) == 1 for r in rooms.values())
+
+
+def test_a_new_slot_later_keeps_the_days_grid_of_times():
+    day = Day(starts_min=9 * 60, ends_min=11 * 60, slot_minutes=20, changeover_minutes=5, spaces={1: 2},
+              earliest=9 * 60 + 37)
+    result = scheduler.schedule(day, [Student(1, 10), Student(2, 10)], fixed={2: (9 * 60 + 50, 1)})
+    assert result.placed[1] == (10 * 60 + 15, 1)  # 09:50 is the coach's; the next on the grid is 10:15
