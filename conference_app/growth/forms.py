@@ -45,6 +45,13 @@ class VoiceForm(FlaskForm):
     file = FileField(_l("Or choose a sound file"), validators=[DataRequired(_l("Record or choose a sound file."))])
 
 
+def voice_form(field_id: str = "file", **kwargs) -> VoiceForm:
+    """A VoiceForm whose file field has this id, so that several recorders can share one page."""
+    form = VoiceForm(**kwargs)
+    form.file.id = form.file.label.field_id = field_id
+    return form
+
+
 class OnSlideForm(FlaskForm):
     on_slide = BooleanField(_l("Play it on my slides"))
 

@@ -17,7 +17,7 @@ from ..presentations import ordering
 from ..presentations.access import editable_or_abort
 from . import bp, evidence, framework, versions, voice
 from .forms import (AssessForm, CompetencyForm, GoalCompetencyForm, GrowthSlideForm, ImportForm, OnSlideForm,
-                    ScaleForm, ThenNowSlideForm, VersionForm, VoiceForm)
+                    ScaleForm, ThenNowSlideForm, VersionForm, VoiceForm, voice_form)
 
 
 def _work_changed(item: PortfolioItem) -> None:
@@ -96,6 +96,7 @@ def delete_competency(competency_id: int):
     s = db.session()
     competency = access.get_or_404(Competency, competency_id, lambda c: True)
     name = competency.name
+    evidence.forget_competency(s, competency)
     s.delete(competency)
     s.flush()
     framework.remove_empty_groups(s)
@@ -143,6 +144,8 @@ def item_panel(item: PortfolioItem, **extra) -> str:
                            candidates=candidates, spoken=spoken, thumbs=thumbs_for(s, [i.id for i, _l in chain]),
                            follows=any(i.id == item.id and link is not None for i, link in chain),
                            voice_form=extra.pop("voice_form", None) or VoiceForm(formdata=None),
+                           why_forms={link.competency.id: voice_form(f"why-{link.competency.id}-file", formdata=None)
+                                      for link in links if link.own} if owner else {},
                            slide_form=OnSlideForm(formdata=None, on_slide=bool(spoken and spoken[0].on_slide)),
                            **extra)
 
@@ -199,6 +202,37 @@ def unassess(item_id: int, competency_id: int):
         evidence.remove_view(s, item, current_user, competency_id)
     _work_changed(item)
     return _answer(item, _("Removed."))
+
+
+@bp.post("/items/<int:item_id>/assess/<int:competency_id>/voice")
+@login_required
+def speak_why(item_id: int, competency_id: int):
+    """The student's why, spoken (a recording from the browser or a sound file), beside their placement."""
+    s = db.session()
+    item = _item_for(item_id)
+    form = VoiceForm()
+    if not form.validate_on_submit():
+        return _answer(item, errors_of(form), 400, speak_open=competency_id)
+    assessment = evidence.own_placement(s, item, competency_id)
+    if assessment is None:
+        return _answer(item, _("Say where you are on the scale first, then why."), 409)
+    try:
+        evidence.speak_why(s, assessment, item, form.file.data.stream)
+    except Rejected as e:
+        return _answer(item, str(e), e.status if e.status < 500 else 422, speak_open=competency_id)
+    return _answer(item, _("Your spoken why is kept."), 201)
+
+
+@bp.post("/items/<int:item_id>/assess/<int:competency_id>/voice/delete")
+@login_required
+def unspeak_why(item_id: int, competency_id: int):
+    s = db.session()
+    item = _item_for(item_id)
+    assessment = evidence.own_placement(s, item, competency_id)
+    if assessment is None or assessment.spoken_media_id is None:
+        return _answer(item, _("There is no spoken why to delete."), 404)
+    evidence.unspeak_why(s, assessment)
+    return _answer(item, _("Your spoken why is deleted."))
 
 
 @bp.post("/items/<int:item_id>/version")
