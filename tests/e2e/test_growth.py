@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 
 from conference_app import db
-from conference_app.demo import png, tessellation
+from conference_app.demo import png, tessellation, voice_wav
 from conference_app.growth import evidence, framework, versions
 from conference_app.live import conferences
-from conference_app.models import Presentation, Slide, SlideCompetency, SlideKind, SpokenReflection, Visibility
+from conference_app.models import (PortfolioItem, Presentation, Slide, SlideCompetency, SlideKind, SpokenReflection,
+                                   Visibility)
 from conference_app.portfolio import items
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, ROOT, Guard
 
@@ -106,6 +107,7 @@ def test_a_spoken_reflection_is_recorded_played_back_and_reaches_the_slide(app, 
             .startswith("audio/")
         page.get_by_label("Play it on my slides").check()
         page.wait_for_selector("text=It plays on your slides.")
+        _say_why(page)
         with app.app_context():
             s = db.session()
             spoken = s.exec(select(SpokenReflection).where(SpokenReflection.item_id == work["final"])).one()
@@ -130,6 +132,29 @@ def test_a_spoken_reflection_is_recorded_played_back_and_reaches_the_slide(app, 
         context.close()
 
 
+def _say_why(page):
+    """Record the why of the item's self-assessment with the same recorder, keep it, play it; find it on the growth
+    page too (a recording cleaned of its metadata on the server still plays)."""
+    speak = page.locator(".evidence__speak")
+    speak.locator("summary").click()
+    speak.get_by_role("button", name="Record why").click()
+    page.wait_for_function("() => document.querySelector('.evidence__speak [data-time]').textContent !== '0:00'",
+                           timeout=5000)
+    speak.get_by_role("button", name="Stop").click()
+    speak.get_by_role("button", name="Keep it").click()
+    page.wait_for_selector("text=Your spoken why is kept.")
+    assert page.evaluate(_PLAYS, ".evidence__voice")
+    page.goto("/growth/")
+    assert page.locator(".evidence__voice").count() == 1 and page.evaluate(_PLAYS, ".evidence__voice")
+    page.go_back()
+
+
+_PLAYS = """selector => new Promise((ok, fail) => {
+    const a = document.querySelector(selector);
+    a.muted = true;
+    a.play().then(() => setTimeout(() => ok(a.currentTime > 0), 400), fail); })"""
+
+
 def test_where_the_browser_cannot_record_it_says_so_and_offers_the_upload(app, browser, live_server, student, work,
                                                                           sign_in):
     context, page = _page(browser, live_server, PHONE)
@@ -148,6 +173,11 @@ def test_where_the_browser_cannot_record_it_says_so_and_offers_the_upload(app, b
 def test_growth_pages_look_right(app, browser, live_server, make, student, work, sign_in, screenshot):
     admin = make.admin("admin")
     DOCS.mkdir(parents=True, exist_ok=True)
+    with app.app_context():  # the self-assessment's why, spoken
+        s = db.session()
+        final = s.get(PortfolioItem, work["final"])
+        evidence.speak_why(s, evidence.own_placement(s, final, evidence.for_item(s, final)[0].competency.id), final,
+                           voice_wav(1.0))
     for options in (PHONE, LAPTOP):
         width = options["viewport"]["width"]
         context, page = _page(browser, live_server, options)
@@ -159,7 +189,10 @@ def test_growth_pages_look_right(app, browser, live_server, make, student, work,
             sign_in(page, student)
             page.goto(f"/portfolio/items/{work['final']}")
             page.locator(".assess summary").click()
+            page.locator(".evidence__speak summary").click()
             shots.append(screenshot(page, "growth-self-assessment"))
+            page.locator(".evidence__row").first.scroll_into_view_if_needed()
+            shots.append(_viewport(page, "growth-spoken-why"))
             page.locator("#versions-head").scroll_into_view_if_needed()
             shots.append(_viewport(page, "growth-versions-side-by-side"))
             page.goto("/growth/")
