@@ -89,7 +89,7 @@ def test_a_spoken_reflection_is_recorded_played_back_and_reaches_the_slide(app, 
         page.wait_for_function("() => document.querySelector('[data-level]').value > 0.01")  # the meter moves
         page.wait_for_function("() => document.querySelector('[data-time]').textContent !== '0:00'", timeout=5000)
         page.get_by_role("button", name="Stop").click()
-        playback = page.locator("[data-playback]")
+        playback = page.locator(".item__spoken [data-playback]")
         playback.wait_for(state="visible")
         assert page.evaluate("""() => new Promise((ok, fail) => {
             const a = document.querySelector('[data-playback]');
@@ -162,9 +162,9 @@ def test_where_the_browser_cannot_record_it_says_so_and_offers_the_upload(app, b
         page.add_init_script("delete window.MediaRecorder")
         sign_in(page, student)
         page.goto(f"/portfolio/items/{work['final']}")
-        assert page.locator("[data-unsupported]").is_visible()
+        assert page.locator(".item__spoken [data-unsupported]").is_visible()
         assert not page.get_by_role("button", name="Record my reflection").is_visible()
-        assert page.get_by_label("Or choose a sound file").is_visible()
+        assert page.get_by_label("Or choose a sound file", exact=True).is_visible()
         page.guard.check()
     finally:
         context.close()
@@ -185,6 +185,14 @@ def test_growth_pages_look_right(app, browser, live_server, make, student, work,
             sign_in(page, admin)
             page.goto("/growth/framework")
             shots = [screenshot(page, "growth-framework")]
+            page.guard.allow("status of 422")  # the preview of a file with bad lines
+            for name, text in (("growth-import-preview", PREVIEW_CSV), ("growth-import-preview-errors", BAD_CSV)):
+                page.locator("#file").set_input_files(files=[{"name": "framework.csv", "mimeType": "text/csv",
+                                                              "buffer": text.encode()}])
+                page.get_by_role("button", name="Preview").click()
+                page.locator("#import-preview").wait_for()
+                shots.append(screenshot(page, name))
+            assert page.locator("text=Line 6: a competency needs its group and its name.").is_visible()
             context.clear_cookies()
             sign_in(page, student)
             page.goto(f"/portfolio/items/{work['final']}")
@@ -211,6 +219,14 @@ def test_growth_pages_look_right(app, browser, live_server, make, student, work,
         finally:
             context.close()
         assert (DOCS / f"growth-page-{width}.png").is_file()
+
+
+PREVIEW_CSV = ("group,competency,I can\n"
+               "Thinking,Critical thinking,I can question, test and improve my work.\n"
+               "Thinking,Creative thinking,I can get new ideas and try them out.\n"
+               "Communication,Collaborating,I can share the work of a group fairly.\n"
+               "Self-management,Managing time,I can plan my week and keep to the plan.\n")
+BAD_CSV = PREVIEW_CSV + ",Nameless,x\n" + "Thinking,critical thinking,again\n"
 
 
 def _viewport(page, name):
