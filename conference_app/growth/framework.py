@@ -146,6 +146,10 @@ def plan_csv(s: Session, text: str) -> ImportPlan:
                 plan.errors.append(_("Line %(line)s: a framework has at most %(n)s competencies.",
                                      line=line, n=MAX_ROWS))
                 break
+            if any(cell.strip() for cell in row[len(header):]):
+                plan.errors.append(_("Line %(line)s has more columns than the first line: put a text with commas "
+                                     "in quotes.", line=line))
+                continue
             values = {key: (row[i].strip() if i < len(row) else "") for i, key in enumerate(header) if key}
             group, name, description = values.get("group", ""), values.get("name", ""), values.get("description", "")
             if not group or not name:

@@ -222,11 +222,11 @@ def test_growth_pages_look_right(app, browser, live_server, make, student, work,
 
 
 PREVIEW_CSV = ("group,competency,I can\n"
-               "Thinking,Critical thinking,I can question, test and improve my work.\n"
+               "Thinking,Critical thinking,\"I can question, test and improve my work.\"\n"
                "Thinking,Creative thinking,I can get new ideas and try them out.\n"
                "Communication,Collaborating,I can share the work of a group fairly.\n"
                "Self-management,Managing time,I can plan my week and keep to the plan.\n")
-BAD_CSV = PREVIEW_CSV + ",Nameless,x\n" + "Thinking,critical thinking,again\n"
+BAD_CSV = PREVIEW_CSV + ",Nameless,x\n" + "Thinking,critical thinking,again\n" + "Thinking,Testing,I test, I check\n"
 
 
 def _viewport(page, name):

@@ -137,10 +137,12 @@ def test_csv_import_reports_bad_rows_by_line_and_stores_nothing(app, people):
             ",Nameless group,x\n"
             "Thinking,,\n"
             f"Thinking,{'x' * 200},\n"
-            "communication,COMMUNICATING,again\n")
+            "communication,COMMUNICATING,again\n"
+            "Thinking,Testing,I can test, and check\n")
     response = admin.post("/growth/framework/import", data=_csv(text))
     assert response.status_code == 422 and "Nothing will be imported" in response.text
     assert "/growth/framework/import/confirm" not in response.text  # no confirm while any row is bad
+    assert "Line 7 has more columns than the first line" in response.text
     for line in ("Line 3", "Line 4", "Line 5", "Line 6"):
         assert line in response.text
     assert "Line 2" not in response.text and "is also on line 2" in response.text
