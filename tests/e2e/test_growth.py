@@ -14,6 +14,7 @@ from conference_app.live import conferences
 from conference_app.models import (PortfolioItem, Presentation, Slide, SlideCompetency, SlideKind, SpokenReflection,
                                    Visibility)
 from conference_app.portfolio import items
+from tests.e2e.test_accessibility import violations
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, ROOT, Guard
 
 FAKE_MIC = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
@@ -192,6 +193,7 @@ def test_growth_pages_look_right(app, browser, live_server, make, student, work,
                 page.get_by_role("button", name="Preview").click()
                 page.locator("#import-preview").wait_for()
                 shots.append(screenshot(page, name))
+                assert not violations(page), name
             assert page.locator("text=Line 6: a competency needs its group and its name.").is_visible()
             context.clear_cookies()
             sign_in(page, student)
@@ -199,6 +201,7 @@ def test_growth_pages_look_right(app, browser, live_server, make, student, work,
             page.locator(".assess summary").click()
             page.locator(".evidence__speak summary").click()
             shots.append(screenshot(page, "growth-self-assessment"))
+            assert not violations(page)  # two recorders on one page, the spoken why's player
             page.locator(".evidence__row").first.scroll_into_view_if_needed()
             shots.append(_viewport(page, "growth-spoken-why"))
             page.locator("#versions-head").scroll_into_view_if_needed()
