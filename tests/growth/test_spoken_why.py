@@ -114,3 +114,16 @@ def test_a_new_why_replaces_the_old_and_every_way_of_deleting_takes_the_file(app
     assert owner.post(f"/portfolio/items/{placed.shared.id}/delete").status_code == 303
     assert not thinking.exists()
     assert not any(p.is_file() for p in root.rglob("*"))
+
+
+@pytest.fixture
+def big_uploads(app_config):
+    app_config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # as a school's server allows: past the spoken limit
+
+
+def test_a_spoken_why_past_its_limit_is_a_413_that_says_so(big_uploads, app, people, placed):
+    big = _speak(people.client("owner"), placed.shared.id, placed.talking.id, b"\x00" * (21 * 1024 * 1024),
+                 "long.wav", headers={"HX-Request": "true"})
+    assert big.status_code == 413 and "at most 20 MB" in big.text and 'id="growth"' in big.text
+    assert _spoken(app, placed.shared.id, placed.talking.id) is None
+    assert not any(p.is_file() for p in Path(app.config["MEDIA_ROOT"]).rglob("*"))
