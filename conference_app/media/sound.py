@@ -188,15 +188,17 @@ def _vint(f, keep_marker: bool) -> tuple[int, int]:
 
 def _elements(f, start: int, end: int, stop_unknown_at: set[int] | None = None):
     """(id, start, data start, end) of each element between start and end; an element of unknown size ends
-    where the first element that cannot be its child begins (`stop_unknown_at`: the ids it can hold)."""
+    where the first element that cannot be its child begins (`stop_unknown_at`: the ids it can hold). A file
+    cut short (a recording that was stopped hard) ends where it ends: nothing lies past it."""
+    file_end = f.seek(0, 2)
     at = start
     while at < end:
         f.seek(at)
         try:
             ident, _n = _vint(f, True)
+            size, _n = _vint(f, False)
         except EOFError:
             return
-        size, _n = _vint(f, False)
         data = f.tell()
         if stop_unknown_at is not None and ident not in stop_unknown_at:
             return
@@ -208,7 +210,9 @@ def _elements(f, start: int, end: int, stop_unknown_at: set[int] | None = None):
             at = inner
             continue
         if data + size > end:
-            raise Damaged("an element runs past its parent")
+            if end != file_end:
+                raise Damaged("an element runs past its parent")
+            size = end - data
         yield ident, at, data, data + size
         at = data + size
 

@@ -19,6 +19,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, ROOT, Gua
 
 FAKE_MIC = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 DOCS = ROOT / "docs" / "screenshots"
+UPLOAD_MS = 30_000  # a recording goes through the media worker, which may be starting on a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_a_spoken_reflection_is_recorded_played_back_and_reaches_the_slide(app, 
         page.get_by_role("button", name="Stop").click()
         page.get_by_role("button", name="Keep it").click()
         player = page.locator(".spoken__player")
-        player.wait_for()
+        player.wait_for(timeout=UPLOAD_MS)
         assert "is kept" in page.locator("#growth").inner_text()
         src = player.get_attribute("src")
         assert page.evaluate("src => fetch(src).then(r => r.ok && r.headers.get('content-type'))", src) \
@@ -143,13 +144,18 @@ def _say_why(page):
                            timeout=5000)
     speak.get_by_role("button", name="Stop").click()
     speak.get_by_role("button", name="Keep it").click()
-    page.wait_for_selector("text=Your spoken why is kept.")
+    page.wait_for_selector("text=Your spoken why is kept.", timeout=UPLOAD_MS)
     assert page.evaluate(_PLAYS, ".evidence__voice")
+    for player in (".spoken__player", ".evidence__voice"):  # Chromium's recordings, without "Chrome" as their app
+        assert page.evaluate(_STORED_TEXT, player).count("Chrome") == 0
+        assert "webm" in page.evaluate(_STORED_TEXT, player)
     page.goto("/growth/")
     assert page.locator(".evidence__voice").count() == 1 and page.evaluate(_PLAYS, ".evidence__voice")
     page.go_back()
 
 
+_STORED_TEXT = """selector => fetch(document.querySelector(selector).src)
+    .then(r => r.arrayBuffer()).then(b => new TextDecoder("latin1").decode(b))"""
 _PLAYS = """selector => new Promise((ok, fail) => {
     const a = document.querySelector(selector);
     a.muted = true;

@@ -211,3 +211,12 @@ def test_a_webm_recording_loses_its_title_apps_names_and_tags_and_keeps_its_bloc
     assert not any(secret in data for secret in SECRETS)
     assert len(data) == len(original) and b"\xa3\x87\x81\x00\x00\x80\xf8\xff\xfe" in data
     assert b"A_OPUS" in data and data.startswith(original[:40])
+
+
+def test_a_webm_recording_cut_short_is_still_cleaned(app, as_ada):
+    original = tagged_webm()
+    cut = original[:original.index(b"\xa3\x87") + 5]  # inside the last block: the Tags after it are gone anyway
+    assert b"LavfEncoder" in cut
+    assert upload(as_ada, "cut.webm", cut).status_code == 201
+    data = _fetch(app, as_ada)
+    assert len(data) == len(cut) and not any(secret in data for secret in SECRETS)
