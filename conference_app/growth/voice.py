@@ -33,7 +33,7 @@ def store(s: Session, item: PortfolioItem, stream, variant: str) -> MediaFile:
     Rejected (nothing kept); on any later failure the caller calls `forget_files`."""
     if (request.content_length or 0) > MAX_BYTES + 64 * 1024:  # the form's own fields are small
         raise Rejected(_("A spoken reflection can be at most %(mb)s MB (some 20 minutes). Record a shorter one.",
-                         mb=MAX_BYTES // (1024 * 1024)), 413)
+                         mb=max(1, MAX_BYTES // (1024 * 1024))), 413)
     config = current_app.config
     result = ingest(stream, _root(), config["MEDIA_WORKER_MEMORY_MB"], config["MEDIA_WORKERS"])
     if result.kind not in (ItemKind.AUDIO, ItemKind.VIDEO):
