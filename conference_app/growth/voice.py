@@ -6,7 +6,7 @@ recording is WebM or Ogg (Opus) or MP4 (Safari). One per item: a new one replace
 """
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -31,7 +31,7 @@ def of_item(s: Session, item_id: int) -> tuple[SpokenReflection, MediaFile] | No
 def store(s: Session, item: PortfolioItem, stream, variant: str) -> MediaFile:
     """Check, clean and store a sound as a file of the item (added to the session, not committed). Raises
     Rejected (nothing kept); on any later failure the caller calls `forget_files`."""
-    if (request.content_length or 0) > MAX_BYTES + 64 * 1024:  # the form's own fields are small
+    if has_request_context() and (request.content_length or 0) > MAX_BYTES + 64 * 1024:  # (the other fields are small)
         raise Rejected(_("A spoken reflection can be at most %(mb)s MB (some 20 minutes). Record a shorter one.",
                          mb=max(1, MAX_BYTES // (1024 * 1024))), 413)
     config = current_app.config
