@@ -26,6 +26,10 @@ class Damaged(ValueError):
     """The container cannot be walked: the file is refused rather than kept with its metadata."""
 
 
+class Empty(ValueError):
+    """A recording with no sound in it (a browser's recorder that heard nothing)."""
+
+
 def strip(path: Path, mime: str) -> None:
     """Remove the metadata of the stored file at `path`, judged (by content) to be `mime`."""
     try:
@@ -39,6 +43,9 @@ def strip(path: Path, mime: str) -> None:
             _mp4(path)
         elif mime == "video/webm":
             _matroska(path)
+    except Empty:
+        from .pipeline import Rejected
+        raise Rejected(_("Nothing was heard in this recording. Check the microphone and record again.")) from None
     except (Damaged, mutagen.MutagenError, EOFError, ValueError) as e:
         from .pipeline import Rejected
         raise Rejected(_("This sound or video file looks damaged and could not be cleaned of its details "
@@ -237,10 +244,19 @@ def _void(f, start: int, end: int) -> None:
 def _matroska(path: Path) -> None:
     with path.open("r+b") as f:
         end = f.seek(0, 2)
-        for ident, _at, data, seg_end in list(_elements(f, 0, end)):
-            if ident != SEGMENT:
-                continue
+        segments: list[tuple[int, int]] = []
+        try:
+            for ident, _at, data, seg_end in _elements(f, 0, end):
+                if ident == SEGMENT:
+                    segments.append((data, seg_end))
+        except Damaged:
+            if not segments:  # a header and nothing after it: a recorder that got no sound
+                raise Empty() from None
+            raise
+        clusters = 0
+        for data, seg_end in segments:
             for child, at, child_data, child_end in list(_elements(f, data, seg_end)):
+                clusters += child == CLUSTER
                 if child in MKV_DROP:
                     _void(f, at, child_end)
                 elif child == INFO:
@@ -249,6 +265,8 @@ def _matroska(path: Path) -> None:
                     for entry, _e, entry_data, entry_end in list(_elements(f, child_data, child_end)):
                         if entry == TRACK_ENTRY:
                             _void_children(f, entry_data, entry_end, TRACK_DROP)
+        if not clusters:
+            raise Empty()
 
 
 def _void_children(f, start: int, end: int, drop: set[int]) -> None:

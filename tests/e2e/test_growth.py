@@ -98,6 +98,7 @@ def test_a_spoken_reflection_is_recorded_played_back_and_reaches_the_slide(app, 
             a.muted = true;
             a.play().then(() => setTimeout(() => ok(a.currentTime > 0), 400), fail); })""")
         page.get_by_role("button", name="Record again").click()  # redo
+        page.wait_for_function("() => document.querySelector('[data-level]').value > 0.01")  # sound comes in
         page.wait_for_function("() => document.querySelector('[data-time]').textContent !== '0:00'", timeout=5000)
         page.get_by_role("button", name="Stop").click()
         page.get_by_role("button", name="Keep it").click()
@@ -140,6 +141,7 @@ def _say_why(page):
     speak = page.locator(".evidence__speak")
     speak.locator("summary").click()
     speak.get_by_role("button", name="Record why").click()
+    page.wait_for_function("() => document.querySelector('.evidence__speak [data-level]').value > 0.01")
     page.wait_for_function("() => document.querySelector('.evidence__speak [data-time]').textContent !== '0:00'",
                            timeout=5000)
     speak.get_by_role("button", name="Stop").click()

@@ -220,3 +220,13 @@ def test_a_webm_recording_cut_short_is_still_cleaned(app, as_ada):
     assert upload(as_ada, "cut.webm", cut).status_code == 201
     data = _fetch(app, as_ada)
     assert len(data) == len(cut) and not any(secret in data for secret in SECRETS)
+
+
+@pytest.mark.parametrize("data", [
+    bytes.fromhex("1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581020000") + b"\0" * 70,
+    tagged_webm()[:tagged_webm().index(bytes.fromhex("1f43b675"))],  # a header, Info and Tracks: no cluster
+], ids=["header-then-zeros", "no-cluster"])
+def test_a_webm_recording_with_no_sound_in_it_is_refused_with_why(app, as_ada, data):
+    response = upload(as_ada, "reflection.webm", data)
+    assert response.status_code == 422 and "Nothing was heard in this recording" in response.text
+    assert stored(app) == []
