@@ -5,7 +5,8 @@ The type is read from the content, never from the name. Images are decoded in fu
 EXIF orientation, converted to sRGB, and re-encoded without any metadata; derived
 sizes are WebP. PDFs are re-saved without their document metadata (the Info dictionary
 and XMP: author, software, sometimes names) by pikepdf, and each page is rendered to images
-by pdfium so that a page can become a slide. Video and audio are stored as uploaded.
+by pdfium so that a page can become a slide. Video and audio are stored as uploaded but for their metadata
+(tags, encoder, dates, the place of recording), which `sound.py` takes out.
 """
 from flask_babel import gettext as _, lazy_gettext as _l
 import errno
@@ -23,6 +24,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..models import ItemKind
+from . import sound
 
 pillow_heif.register_heif_opener()
 
@@ -128,6 +130,7 @@ def process(raw: Path, target: Path, folder: str) -> Ingested:
         ext = VIDEO_TYPES.get(mime) or AUDIO_TYPES[mime]
         name = f"original.{ext}"
         raw.rename(target / name)
+        sound.strip(target / name, mime)
         stored = StoredFile("original", f"{folder}/{name}", mime, (target / name).stat().st_size)
         return Ingested(kind, folder, [stored])
     return _image(raw, target, folder)
