@@ -2,7 +2,8 @@
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
@@ -28,6 +29,17 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a static file never saves one. Flask-Login reads the
+    session after every request, so every response would carry `Vary: Cookie`; a static file is the same for
+    everyone, and with that header a phone revalidates each file it prefetched on the join page (one round
+    trip each) as soon as joining sets its cookie."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint != "static":
+            super().save_session(app, session, response)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build an app: defaults from the environment, then `config` (tests pass theirs)."""
     app = Flask(
@@ -37,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = DatabaseId
+    app.session_interface = Sessions()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from .config import from_environment
 

@@ -7,10 +7,11 @@
   fragment of its own (and every `abort`) goes to the page's message area, `#messages` (base.html),
   with flask-htmx's `make_response(retarget=…, reswap=…)`; a plain request gets the error page.
 """
-from flask_babel import gettext as _
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Response, flash, redirect, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_htmx import make_response
 
 from .extensions import htmx
@@ -81,3 +82,14 @@ def back_to(default: str) -> str:
     if sent_from.netloc != request.host:
         return default
     return local_path(sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")) or default
+
+
+def stored_file(relative: str, mime: str, cache: str = "private, max-age=3600", **kwargs) -> Response:
+    """A file under MEDIA_ROOT, for whoever the caller has already let see it: conditional (ETag, Range),
+    cached by that browser only (`cache`), a 404 if it has gone from the disk."""
+    path = Path(current_app.config["MEDIA_ROOT"]) / relative
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=mime, conditional=True, max_age=0, **kwargs)
+    response.headers["Cache-Control"] = cache
+    return response

@@ -200,6 +200,27 @@ def melody_wav(seed: int) -> io.BytesIO:
     return buf
 
 
+def voice_wav(seconds: float = 3.0) -> io.BytesIO:
+    """A made-up voice for the demo's spoken reflection: a hum of harmonics that rises and falls in syllables."""
+    rate = 16000
+    frames = bytearray()
+    for i in range(int(rate * seconds)):
+        t = i / rate
+        pitch = 150 + 25 * math.sin(2 * math.pi * 0.7 * t)
+        syllable = max(0.0, math.sin(2 * math.pi * 3.5 * t)) ** 0.6 * min(1, t * 8, (seconds - t) * 8)
+        phase = 2 * math.pi * pitch * t
+        sample = sum(math.sin(k * phase) / k for k in range(1, 7)) * syllable
+        frames += struct.pack("<h", int(sample * 7000))
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(bytes(frames))
+    buf.seek(0)
+    return buf
+
+
 ESSAY = """# Why our town needs a library of things
 
 A **library of things** lends tools, games and instruments, not only books.
@@ -320,6 +341,11 @@ def _growth(s, student: User, coach: User) -> None:
     ]
     for title, comp, step, why, by_coach in placements:
         evidence.place(s, work[title], coach if by_coach else student, comps[comp], steps[step], why)
+    from .growth import voice  # a spoken reflection that plays on the slides, and a spoken why
+    voice.keep(s, work["Tessellation"], voice_wav())
+    voice.set_on_slide(s, work["Tessellation"], True)
+    tessellation_why = evidence.own_placement(s, work["Tessellation"], comps["Critical thinking"].id)
+    evidence.speak_why(s, tessellation_why, work["Tessellation"], voice_wav(2.0))
     versions.link(s, work["Tessellation"], work["Tessellation: first try"],
                   "I used a grid and rotated each triangle, so there are no gaps.")
     pres = s.exec(select(Presentation).where(Presentation.owner_id == student.id)).first()

@@ -463,6 +463,8 @@ class SelfAssessment(SQLModel, table=True):
     author_id: int = fk("user.id", index=False)
     step_id: int = fk("scalestep.id", ondelete="RESTRICT", index=False)
     why: str = Field(default="", max_length=1000)
+    # the why, spoken: a sound file of the item (MediaFile variant "why"), gone with the assessment
+    spoken_media_id: int | None = fk("mediafile.id", nullable=True, ondelete="SET NULL", index=False)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -236,8 +236,8 @@ def phones():
 def live_server(database_url, tmp_path_factory):
     """The real app on a free port (gevent, WebSocket), sharing the tests' database; one per module.
 
-    Tests that use it must put their media in live_server.media_root (see `live_app_config`). A module
-    that needs other settings overrides this fixture with `serving(...)` and its own."""
+    Tests that put work on its slides use `app_config = media_on_live_server`; a module that needs other
+    settings has its own, `live_server = server_fixture(...)` (both in tests/servers.py)."""
     from tests.servers import serving
 
     with serving(database_url, tmp_path_factory, "live") as server:

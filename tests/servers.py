@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 
@@ -77,3 +78,23 @@ def serving(database_url: str, tmp_path_factory, name: str, host: str = "127.0.0
         yield server
     finally:
         server.stop()
+
+
+def server_fixture(name: str, **settings):
+    """A module's own live server, with its own settings, in place of tests/conftest.py's:
+    `live_server = server_fixture("reactions", REACTION_RATE_LIMIT="3 per 10 seconds")`."""
+
+    @pytest.fixture(scope="module")
+    def live_server(database_url, tmp_path_factory):
+        with serving(database_url, tmp_path_factory, name, **settings) as server:
+            yield server
+
+    return live_server
+
+
+@pytest.fixture(name="app_config")
+def media_on_live_server(app_config, live_server):
+    """The tests' own app writes media where the live server reads it: a module that puts work on the live
+    server's slides says `app_config = media_on_live_server`."""
+    app_config["MEDIA_ROOT"] = str(live_server.media_root)
+    return app_config

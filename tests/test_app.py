@@ -1,5 +1,7 @@
 """The app factory, its configuration and the command line."""
 import os
+import wave
+from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import select
@@ -73,6 +75,15 @@ def test_demo_school_is_built_once_through_the_real_pipeline(app):
         assert len(s.exec(select(SelfAssessment)).all()) >= 5 and len(authors) == 2
         assert len(s.exec(select(ItemVersion)).all()) == 1
         assert {SlideKind.GROWTH, SlideKind.THEN_NOW} <= set(s.exec(select(Slide.kind)))
+        # a spoken reflection that plays on the slides, and a self-assessment's spoken why: real sound files
+        from conference_app.models import SpokenReflection
+
+        spoken = s.exec(select(SpokenReflection)).one()
+        assert spoken.on_slide
+        why = s.exec(select(SelfAssessment).where(SelfAssessment.spoken_media_id.is_not(None))).one()
+        for media in (s.get(MediaFile, spoken.media_id), s.get(MediaFile, why.spoken_media_id)):
+            with wave.open(str(Path(app.config["MEDIA_ROOT"]) / media.path)) as w:
+                assert w.getnframes() / w.getframerate() >= 2
         # the e-Portfolio day: families (one sibling pair), everyone placed, siblings back to back
         from conference_app.models import FamilyStudent, Invitation, Slot
 

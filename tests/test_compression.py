@@ -21,6 +21,15 @@ def test_text_is_compressed_and_varies_on_both_headers(client, path):
         check(path, plain, packed)
 
 
+def test_static_files_do_not_vary_on_the_cookie(client, make, login_as):
+    """A page's response varies on the session cookie; a static file must not, whoever asks (else a phone
+    revalidates every file it prefetched once joining sets its cookie), and it sets no cookie."""
+    login_as(make.student("amara"))
+    with client.get("/static/js/live.js") as static, client.get("/portfolio/") as page:
+        assert "cookie" not in vary(static) and "Set-Cookie" not in static.headers
+        assert "cookie" in vary(page)
+
+
 def check(path, plain, packed):
     assert packed.status_code == plain.status_code == 200
     assert packed.headers["Content-Encoding"] == "gzip"

@@ -13,7 +13,9 @@ from ..models import (Competency, Goal, GoalCompetency, MediaFile, PortfolioItem
                       Visibility, utcnow)
 from ..portfolio.access import visible_items
 from ..portfolio.items import thumbs_for
-from . import framework
+from . import framework, voice
+
+SPOKEN_WHY = "why"  # the MediaFile variant of a placement's spoken why
 
 
 @dataclass
@@ -69,11 +71,69 @@ def place(s: Session, item: PortfolioItem, author: User, competency: Competency,
 
 
 def unlink(s: Session, item: PortfolioItem, competency_id: int) -> None:
-    """The item is no longer evidence for this competency: every placement of it goes."""
-    for a in s.exec(select(SelfAssessment).where(SelfAssessment.item_id == item.id,
-                                                 SelfAssessment.competency_id == competency_id)):
+    """The item is no longer evidence for this competency: every placement of it goes, spoken whys too."""
+    _delete(s, list(s.exec(select(SelfAssessment).where(SelfAssessment.item_id == item.id,
+                                                        SelfAssessment.competency_id == competency_id))))
+
+
+def _delete(s: Session, assessments: list[SelfAssessment]) -> None:
+    """Delete these placements and their spoken whys, rows and files."""
+    ids = [a.spoken_media_id for a in assessments if a.spoken_media_id]
+    media = list(s.exec(select(MediaFile).where(MediaFile.id.in_(ids)))) if ids else []
+    paths = [m.path for m in media]
+    for a in assessments:
         s.delete(a)
+    s.flush()
+    for m in media:
+        s.delete(m)
     s.commit()
+    voice.forget_files(paths)
+
+
+def forget_competency(s: Session, competency: Competency) -> None:
+    """Before a competency goes: its placements go, with their spoken whys' files."""
+    _delete(s, list(s.exec(select(SelfAssessment).where(SelfAssessment.competency_id == competency.id))))
+
+
+def own_placement(s: Session, item: PortfolioItem, competency_id: int) -> SelfAssessment | None:
+    """The student's own placement of this item on this competency."""
+    return s.exec(select(SelfAssessment).where(SelfAssessment.item_id == item.id,
+                                               SelfAssessment.competency_id == competency_id,
+                                               SelfAssessment.author_id == item.owner_id)).first()
+
+
+def speak_why(s: Session, assessment: SelfAssessment, item: PortfolioItem, stream) -> MediaFile:
+    """Keep a sound as the placement's spoken why (replacing the one before, its file too). Raises Rejected."""
+    media = voice.store(s, item, stream, SPOKEN_WHY)
+    old = s.get(MediaFile, assessment.spoken_media_id) if assessment.spoken_media_id else None
+    old_path = old.path if old else None
+    try:
+        s.flush()
+        assessment.spoken_media_id, assessment.updated_at = media.id, utcnow()
+        s.flush()
+        if old is not None:
+            s.delete(old)
+        s.commit()
+    except BaseException:
+        s.rollback()
+        voice.forget_files([media.path])
+        raise
+    if old_path:
+        voice.forget_files([old_path])
+    return media
+
+
+def unspeak_why(s: Session, assessment: SelfAssessment) -> None:
+    """The spoken why goes, its file from the disk too; the placement stays."""
+    media = s.get(MediaFile, assessment.spoken_media_id) if assessment.spoken_media_id else None
+    if media is None:
+        return
+    path = media.path
+    assessment.spoken_media_id = None
+    s.flush()
+    s.delete(media)
+    s.commit()
+    voice.forget_files([path])
 
 
 @dataclass
@@ -161,11 +221,9 @@ def competency_names(s: Session, ids: list[int]) -> dict[int, str]:
 
 def remove_view(s: Session, item: PortfolioItem, author: User, competency_id: int) -> None:
     """A coach takes their own view of this link away."""
-    for a in s.exec(select(SelfAssessment).where(SelfAssessment.item_id == item.id,
-                                                 SelfAssessment.author_id == author.id,
-                                                 SelfAssessment.competency_id == competency_id)):
-        s.delete(a)
-    s.commit()
+    _delete(s, list(s.exec(select(SelfAssessment).where(SelfAssessment.item_id == item.id,
+                                                        SelfAssessment.author_id == author.id,
+                                                        SelfAssessment.competency_id == competency_id))))
 
 
 def discussed(s: Session, views: list) -> list[Competency]:

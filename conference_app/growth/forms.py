@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, FieldList, HiddenField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired
 
 from ..text import Cleaned
@@ -26,6 +27,14 @@ class ImportForm(FlaskForm):
                      description=_l("Columns: group, competency, I can. The first line names them."))
 
 
+class ConfirmImportForm(FlaskForm):
+    """Step 2 of an import: the previewed file's text again (nothing is kept on the server between the two
+    steps) and the digest of the preview, so that a file or a framework that changed since is noticed."""
+
+    text = HiddenField(validators=[DataRequired()])
+    digest = HiddenField(validators=[DataRequired()])
+
+
 class AssessForm(FlaskForm):
     competency_id = SelectField(_l("Competency"), coerce=int, validators=[InputRequired(_l("Choose a competency."))])
     step_id = RadioField(_l("Where am I?"), coerce=int, validators=[InputRequired(_l("Choose a step of the scale."))])
@@ -43,6 +52,15 @@ class VersionForm(FlaskForm):
 
 class VoiceForm(FlaskForm):
     file = FileField(_l("Or choose a sound file"), validators=[DataRequired(_l("Record or choose a sound file."))])
+
+
+def voice_form(field_id: str = "file", label: str = "", **kwargs) -> VoiceForm:
+    """A VoiceForm whose file field has this id (and label), so that several recorders can share one page."""
+    form = VoiceForm(**kwargs)
+    form.file.id = form.file.label.field_id = field_id
+    if label:
+        form.file.label.text = label
+    return form
 
 
 class OnSlideForm(FlaskForm):

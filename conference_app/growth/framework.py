@@ -1,17 +1,20 @@
 """The school's framework: competencies in groups, each with an "I can…" statement, and one scale.
 
 The scale has four steps unless renamed; it is made on first use, so a new school has it without a setup step.
-A framework can be imported from a CSV file (group, competency, "I can…"): all of it or nothing, every bad
-row named by its line.
+A framework can be imported from a CSV file (group, competency, "I can…"): first a preview of what it would
+make (`plan_csv`, which changes nothing, every bad row named by its line), then, on confirm, all of it or
+nothing (`apply`).
 """
 import csv
+import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlmodel import Session, func, select
 
-from ..accounts.importer import ImportError_, decode
+from ..accounts.importer import MAX_BYTES, ImportError_, decode
 from ..models import Competency, CompetencyGroup, ScaleStep
 
 DEFAULT_SCALE = [_l("Emerging"), _l("Developing"), _l("Proficient"), _l("Extending")]
@@ -74,63 +77,108 @@ def remove_empty_groups(s: Session) -> None:
 
 
 @dataclass
-class ImportResult:
-    added: int = 0
-    updated: int = 0
+class ImportRow:
+    line: int
+    group: str
+    name: str
+    description: str
+    new: bool  # False: a competency of that group and name is there already and gets this statement
+
+
+@dataclass
+class ImportPlan:
+    """What a CSV file would do, made without changing anything: the rows by group, and every bad row."""
+
+    rows: list[ImportRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    new_groups: set[str] = field(default_factory=set)  # lower-cased names of groups it would make
+
+    @property
+    def added(self) -> int:
+        return sum(r.new for r in self.rows)
+
+    @property
+    def updated(self) -> int:
+        return sum(not r.new for r in self.rows)
+
+    def by_group(self) -> list[tuple[str, bool, list[ImportRow]]]:
+        """(group name, is it new, its rows) in the file's order."""
+        out: dict[str, tuple[str, bool, list[ImportRow]]] = {}
+        for r in self.rows:
+            out.setdefault(r.group.lower(), (r.group, r.group.lower() in self.new_groups, []))[2].append(r)
+        return list(out.values())
+
+    def digest(self, text: str) -> str:
+        """Names the file's text and what it would do to the framework as it is now: a confirm whose file or
+        framework changed since the preview does not match it."""
+        state = [(r.line, r.group, r.name, r.description, r.new) for r in self.rows]
+        return hashlib.sha256(json.dumps([text, state, sorted(self.new_groups)]).encode()).hexdigest()
 
 
 HEADERS = {"group": "group", "area": "group", "competency": "name", "name": "name", "learning target": "name",
            "target": "name", "i can": "description", "description": "description", "statement": "description"}
 
 
-def import_csv(s: Session, data: bytes) -> ImportResult:
-    """Store the framework in the file, or (with any bad row) nothing, with every problem by its line."""
+def read_csv(stream) -> str | ImportPlan:
+    """The uploaded file's text (UTF-8, or an older export's Windows-1252; at most what one form field may carry
+    back with the confirm), or a plan that says why it cannot be read."""
     try:
-        text = decode(data)
+        return decode(stream.read(MAX_BYTES + 1))
     except ImportError_ as e:
-        return ImportResult(errors=[str(e)])
+        return ImportPlan(errors=[str(e)])
+
+
+def plan_csv(s: Session, text: str) -> ImportPlan:
+    """What importing this text would do; changes nothing. Every bad row is named by its line."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    result = ImportResult()
+    plan = ImportPlan()
     try:
         header = [HEADERS.get(" ".join(h.strip().lower().replace("…", "").replace("...", "").split()))
                   for h in next(reader, [])]
         if "group" not in header or "name" not in header:
-            return ImportResult(errors=[_("Line 1 must name the columns: group, competency, I can.")])
-        rows, seen = [], {}
+            return ImportPlan(errors=[_("Line 1 must name the columns: group, competency, I can.")])
+        seen: dict[tuple[str, str], int] = {}
         for row in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            if len(rows) >= MAX_ROWS:
-                result.errors.append(_("Line %(line)s: a framework has at most %(n)s competencies.",
-                                       line=line, n=MAX_ROWS))
+            if len(plan.rows) >= MAX_ROWS:
+                plan.errors.append(_("Line %(line)s: a framework has at most %(n)s competencies.",
+                                     line=line, n=MAX_ROWS))
                 break
+            if any(cell.strip() for cell in row[len(header):]):
+                plan.errors.append(_("Line %(line)s has more columns than the first line: put a text with commas "
+                                     "in quotes.", line=line))
+                continue
             values = {key: (row[i].strip() if i < len(row) else "") for i, key in enumerate(header) if key}
             group, name, description = values.get("group", ""), values.get("name", ""), values.get("description", "")
             if not group or not name:
-                result.errors.append(_("Line %(line)s: a competency needs its group and its name.", line=line))
+                plan.errors.append(_("Line %(line)s: a competency needs its group and its name.", line=line))
             elif max(len(group), len(name)) > NAME or len(description) > STATEMENT:
-                result.errors.append(_("Line %(line)s: names have at most %(name)s characters and the “I can…” "
-                                       "statement at most %(statement)s.", line=line, name=NAME, statement=STATEMENT))
+                plan.errors.append(_("Line %(line)s: names have at most %(name)s characters and the “I can…” "
+                                     "statement at most %(statement)s.", line=line, name=NAME, statement=STATEMENT))
             elif (group.lower(), name.lower()) in seen:
-                result.errors.append(_("Line %(line)s: “%(name)s” is also on line %(other)s.", line=line, name=name,
-                                       other=seen[(group.lower(), name.lower())]))
+                plan.errors.append(_("Line %(line)s: “%(name)s” is also on line %(other)s.", line=line, name=name,
+                                     other=seen[(group.lower(), name.lower())]))
             else:
                 seen[(group.lower(), name.lower())] = line
-                rows.append((group, name, description))
+                plan.rows.append(ImportRow(line, group, name, description, True))
     except csv.Error as e:
-        result.errors.append(_("Line %(line)s could not be read: %(error)s.", line=reader.line_num, error=e))
-    if not result.errors and not rows:
-        result.errors.append(_("The file has no competencies under its first line."))
-    if result.errors:
-        return result
-    existing = {(g.name.lower(), c.name.lower()) for g, cs in groups(s) for c in cs}
-    for group, name, description in rows:
-        put(s, group, name, description)
-        if (group.lower(), name.lower()) in existing:
-            result.updated += 1
-        else:
-            result.added += 1
+        plan.errors.append(_("Line %(line)s could not be read: %(error)s.", line=reader.line_num, error=e))
+    if not plan.errors and not plan.rows:
+        plan.errors.append(_("The file has no competencies under its first line."))
+    existing = groups(s)
+    there = {(g.name.lower(), c.name.lower()) for g, cs in existing for c in cs}
+    group_names = {g.name.lower() for g, _cs in existing}
+    for r in plan.rows:
+        r.new = (r.group.lower(), r.name.lower()) not in there
+    plan.new_groups = {r.group.lower() for r in plan.rows} - group_names
+    return plan
+
+
+def apply(s: Session, plan: ImportPlan) -> None:
+    """Store a plan without errors."""
+    assert not plan.errors
+    for r in plan.rows:
+        put(s, r.group, r.name, r.description)
     s.commit()
-    return result

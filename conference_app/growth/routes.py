@@ -1,5 +1,7 @@
 """Growth: the framework (admin), evidence and self-assessment on an item, versions, spoken reflections, the
 growth page, and growth slides in the editor."""
+import hmac
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,8 +18,8 @@ from ..portfolio.items import item_changed, thumbs_for
 from ..presentations import ordering
 from ..presentations.access import editable_or_abort
 from . import bp, evidence, framework, versions, voice
-from .forms import (AssessForm, CompetencyForm, GoalCompetencyForm, GrowthSlideForm, ImportForm, OnSlideForm,
-                    ScaleForm, ThenNowSlideForm, VersionForm, VoiceForm)
+from .forms import (AssessForm, CompetencyForm, ConfirmImportForm, GoalCompetencyForm, GrowthSlideForm, ImportForm,
+                    OnSlideForm, ScaleForm, ThenNowSlideForm, VersionForm, VoiceForm, voice_form)
 
 
 def _work_changed(item: PortfolioItem) -> None:
@@ -96,6 +98,7 @@ def delete_competency(competency_id: int):
     s = db.session()
     competency = access.get_or_404(Competency, competency_id, lambda c: True)
     name = competency.name
+    evidence.forget_competency(s, competency)
     s.delete(competency)
     s.flush()
     framework.remove_empty_groups(s)
@@ -107,13 +110,39 @@ def delete_competency(competency_id: int):
 @bp.post("/framework/import")
 @role_required(Role.ADMIN)
 def import_framework():
+    """Step 1: read the file and show what it would make, and every bad row; nothing is stored."""
     form = ImportForm()
     if not form.validate_on_submit():
         return _framework_page(422, import_form=form)
-    result = framework.import_csv(db.session(), form.file.data.read(512 * 1024 + 1))
-    if result.errors:
-        return _framework_page(422, import_form=form, import_errors=result.errors)
-    flash(_("Imported: %(added)s new, %(updated)s updated.", added=result.added, updated=result.updated), "success")
+    text = framework.read_csv(form.file.data)
+    if isinstance(text, framework.ImportPlan):
+        return _import_preview(text, "", form.file.data.filename)
+    return _import_preview(framework.plan_csv(db.session(), text), text, form.file.data.filename)
+
+
+def _import_preview(plan: framework.ImportPlan, text: str, filename: str, status: int | None = None,
+                    problem: str = ""):
+    confirm = None if plan.errors else ConfirmImportForm(formdata=None, text=text, digest=plan.digest(text))
+    return _framework_page(status or (422 if plan.errors else 200), preview=plan, confirm_form=confirm,
+                           filename=filename, problem=problem)
+
+
+@bp.post("/framework/import/confirm")
+@role_required(Role.ADMIN)
+def confirm_import():
+    """Step 2: store the previewed file, all or nothing, if neither it nor the framework changed since."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the file again: the preview had expired."), "error")
+        return redirect(url_for("growth.framework_page"), code=303)
+    s = db.session()
+    plan = framework.plan_csv(s, form.text.data)
+    if plan.errors or not hmac.compare_digest(plan.digest(form.text.data), form.digest.data):
+        return _import_preview(plan, form.text.data, "", 409, problem=_(
+            "The file or the framework changed since the preview, so nothing was imported. Check this preview "
+            "and confirm again."))
+    framework.apply(s, plan)
+    flash(_("Imported: %(added)s new, %(updated)s updated.", added=plan.added, updated=plan.updated), "success")
     return redirect(url_for("growth.framework_page"), code=303)
 
 
@@ -143,6 +172,10 @@ def item_panel(item: PortfolioItem, **extra) -> str:
                            candidates=candidates, spoken=spoken, thumbs=thumbs_for(s, [i.id for i, _l in chain]),
                            follows=any(i.id == item.id and link is not None for i, link in chain),
                            voice_form=extra.pop("voice_form", None) or VoiceForm(formdata=None),
+                           why_forms={link.competency.id: voice_form(
+                               f"why-{link.competency.id}-file", formdata=None,
+                               label=_("Or choose a sound file that says why (%(name)s)", name=link.competency.name))
+                               for link in links if link.own} if owner else {},
                            slide_form=OnSlideForm(formdata=None, on_slide=bool(spoken and spoken[0].on_slide)),
                            **extra)
 
@@ -199,6 +232,37 @@ def unassess(item_id: int, competency_id: int):
         evidence.remove_view(s, item, current_user, competency_id)
     _work_changed(item)
     return _answer(item, _("Removed."))
+
+
+@bp.post("/items/<int:item_id>/assess/<int:competency_id>/voice")
+@login_required
+def speak_why(item_id: int, competency_id: int):
+    """The student's why, spoken (a recording from the browser or a sound file), beside their placement."""
+    s = db.session()
+    item = _item_for(item_id)
+    form = VoiceForm()
+    if not form.validate_on_submit():
+        return _answer(item, errors_of(form), 400, speak_open=competency_id)
+    assessment = evidence.own_placement(s, item, competency_id)
+    if assessment is None:
+        return _answer(item, _("Say where you are on the scale first, then why."), 409)
+    try:
+        evidence.speak_why(s, assessment, item, form.file.data.stream)
+    except Rejected as e:
+        return _answer(item, str(e), e.status if e.status < 500 else 422, speak_open=competency_id)
+    return _answer(item, _("Your spoken why is kept."), 201)
+
+
+@bp.post("/items/<int:item_id>/assess/<int:competency_id>/voice/delete")
+@login_required
+def unspeak_why(item_id: int, competency_id: int):
+    s = db.session()
+    item = _item_for(item_id)
+    assessment = evidence.own_placement(s, item, competency_id)
+    if assessment is None or assessment.spoken_media_id is None:
+        return _answer(item, _("There is no spoken why to delete."), 404)
+    evidence.unspeak_why(s, assessment)
+    return _answer(item, _("Your spoken why is deleted."))
 
 
 @bp.post("/items/<int:item_id>/version")

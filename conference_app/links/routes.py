@@ -5,23 +5,21 @@ A link's page is read-only and shows only what it was made for: a family's copy 
 the family; a selection only the items chosen. An expired or withdrawn link says so (410), an unknown one is
 a 404; each opening is logged (when only).
 """
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import access, db
-from ..answers import refuse
+from ..answers import refuse, stored_file
 from ..live import conferences
 from ..live.access import current_participant
 from ..models import (Action, ActionOwner, Conference, FamilyForm, Feedback, LinkKind, MediaFile, Participant,
                       PortfolioItem, PrivateLink, Presentation, RecordFile, RecordSlide, User)
 from ..portfolio import items as portfolio_items
 from ..records import fixed
-from ..records.routes import send_picture
 from . import bp, service
 from .forms import LinkForm, ShareForm
 
@@ -106,7 +104,7 @@ def family_picture(token: str, file_id: int):
     slide = s.get(RecordSlide, f.record_slide_id) if f else None
     if slide is None or slide.conference_id != link.conference_id or slide.withheld:
         abort(404)
-    return send_picture(f)
+    return stored_file(f.path, f.mime)
 
 
 def family_links_of(conference: Conference) -> str:
@@ -206,10 +204,5 @@ def selection_file(token: str, file_id: int):
     media = s.get(MediaFile, file_id)
     if media is None or media.item_id not in service.item_ids_of(s, link.id):
         abort(404)
-    path = Path(current_app.config["MEDIA_ROOT"]) / media.path
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=media.mime, conditional=True, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file(media.path, media.mime, cache="private, no-store")
 

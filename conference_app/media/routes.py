@@ -1,9 +1,10 @@
 from pathlib import Path
 
-from flask import abort, current_app, send_file, session
+from flask import abort, session
 from flask_login import current_user
 
 from .. import db
+from ..answers import stored_file
 from ..extensions import login_manager
 from ..models import MediaFile, PortfolioItem
 from . import bp, may_see
@@ -19,11 +20,6 @@ def file(file_id: int):
         if not current_user.is_authenticated and not session:
             return login_manager.unauthorized()
         abort(404)
-    path = Path(current_app.config["MEDIA_ROOT"]) / media.path
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=media.mime, conditional=True, max_age=0,
-                         download_name=f"{media.variant}{path.suffix}")
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    response = stored_file(media.path, media.mime, download_name=f"{media.variant}{Path(media.path).suffix}")
     response.headers["Content-Disposition"] = "inline"
     return response

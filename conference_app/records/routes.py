@@ -2,12 +2,12 @@ import base64
 import re
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from .. import clock, db
-from ..answers import errors_of, refuse, saved_answer
+from ..answers import errors_of, refuse, saved_answer, stored_file
 from ..feedback.service import OWNER_LABELS
 from ..models import ConferenceState
 from ..models import RecordFile, RecordSlide
@@ -73,16 +73,6 @@ def reflect(conference_id: int):
     return saved_answer(page, saved_at=saved.updated_at)
 
 
-def send_picture(f: RecordFile):
-    """A picture the record owns (`records/fixed.py`), for whoever the caller let see it."""
-    path = Path(current_app.config["MEDIA_ROOT"]) / f.path
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=f.mime, conditional=True, max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @bp.get("/conferences/<int:conference_id>/record/pictures/<int:file_id>")
 @login_required
 def picture(conference_id: int, file_id: int):
@@ -91,7 +81,7 @@ def picture(conference_id: int, file_id: int):
     f = s.get(RecordFile, file_id)
     if f is None or s.get(RecordSlide, f.record_slide_id).conference_id != conference.id:
         abort(404)
-    return send_picture(f)
+    return stored_file(f.path, f.mime)
 
 
 @bp.post("/conferences/<int:conference_id>/record/slides/<int:position>/redact")

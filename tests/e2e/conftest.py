@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.helpers import PASSWORD
+from tests.servers import media_on_live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -37,11 +38,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is missing"))
 
 
-@pytest.fixture
-def app_config(app_config, live_server):
-    """The tests' own app writes media where the live server (tests/conftest.py) reads it."""
-    app_config["MEDIA_ROOT"] = str(live_server.media_root)
-    return app_config
+app_config = media_on_live_server  # (tests/servers.py)
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,11 @@ import zxingcpp
 from PIL import Image
 
 from conference_app.network import is_loopback, lan_addresses
-from tests.servers import serving
+from tests.servers import server_fixture
 
 
-@pytest.fixture(scope="module")
-def live_server(database_url, tmp_path_factory):
-    """`serve --host 0.0.0.0`, as a school runs it for phones on the LAN; the laptop opens 127.0.0.1."""
-    with serving(database_url, tmp_path_factory, "reach", host="0.0.0.0") as server:
-        yield server
+# `serve --host 0.0.0.0`, as a school runs it for phones on the LAN; the laptop opens 127.0.0.1
+live_server = server_fixture("reach", host="0.0.0.0")
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
-"""The school's framework: only admins edit it; CSV import is all or nothing, bad rows named by their line."""
+"""The school's framework: only admins edit it; CSV import is previewed, then all or nothing on confirm, bad rows
+named by their line."""
+import html
 import io
+import re
 
 import pytest
 from sqlmodel import select
@@ -64,19 +67,67 @@ def test_edit_and_delete_a_competency(app, people):
         assert db.session().exec(select(Competency)).first() is None
 
 
-def test_csv_import_adds_and_updates(app, people):
+def _confirm_fields(html_text: str) -> dict:
+    """The hidden fields the preview's confirm form carries back (the file's text and the preview's digest)."""
+    form = html_text[html_text.index('action="/growth/framework/import/confirm"'):]
+    return {name: html.unescape(re.search(rf'name="{name}" type="hidden" value="([^"]*)"', form).group(1))
+            for name in ("text", "digest")}
+
+
+def _names(app) -> dict:
+    with app.app_context():
+        return {c.name: c.description for c in db.session().exec(select(Competency))}
+
+
+IMPORT = ("Group,Competency,I can…\n"
+          "Communication,Communicating,I can share my ideas.\n"
+          "\n"
+          "thinking,critical thinking,I can question my work.\n")
+
+
+def test_csv_import_previews_without_storing_then_adds_and_updates_on_confirm(app, people):
     admin = people.client("admin")
     admin.post("/growth/framework/competencies", data={"group": "Thinking", "name": "Critical thinking",
                                                        "description": "old"})
-    text = ("Group,Competency,I can…\n"
-            "Communication,Communicating,I can share my ideas.\n"
-            "\n"
-            "thinking,critical thinking,I can question my work.\n")
-    response = admin.post("/growth/framework/import", data=_csv(text), follow_redirects=True)
-    assert response.status_code == 200 and "1 new, 1 updated" in response.text
+    preview = admin.post("/growth/framework/import", data=_csv(IMPORT))
+    assert preview.status_code == 200 and "Preview of framework.csv" in preview.text
+    assert "Competencies: 1 new, 1 updated. Groups: 2, 1 of them new." in preview.text
+    assert "I can share my ideas." in preview.text and "new group" in preview.text and "line 4" in preview.text
+    assert "Emerging" in preview.text  # the scale they are placed on
+    assert _names(app) == {"Critical thinking": "old"}  # the preview changed nothing
     with app.app_context():
-        rows = {c.name: c.description for c in db.session().exec(select(Competency))}
-    assert rows == {"Critical thinking": "I can question my work.", "Communicating": "I can share my ideas."}
+        assert [g.name for g in db.session().exec(select(CompetencyGroup))] == ["Thinking"]
+    fields = _confirm_fields(preview.text)
+    assert fields["text"] == IMPORT
+    response = admin.post("/growth/framework/import/confirm", data=fields, follow_redirects=True)
+    assert response.status_code == 200 and "1 new, 1 updated" in response.text
+    assert _names(app) == {"Critical thinking": "I can question my work.", "Communicating": "I can share my ideas."}
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_only_an_admin_confirms_an_import(app, people, who):
+    fields = _confirm_fields(people.client("admin").post("/growth/framework/import", data=_csv(IMPORT)).text)
+    response = people.client(who).post("/growth/framework/import/confirm", data=fields)
+    assert response.status_code == {"admin": 303, "anonymous": 302}.get(who, 403)
+    assert bool(_names(app)) == (who == "admin")
+
+
+def test_a_file_or_framework_changed_since_the_preview_is_not_imported(app, people):
+    admin = people.client("admin")
+    fields = _confirm_fields(admin.post("/growth/framework/import", data=_csv(IMPORT)).text)
+    changed = dict(fields, text=IMPORT + "Thinking,Creative thinking,I can make new ideas.\n")
+    response = admin.post("/growth/framework/import/confirm", data=changed)
+    assert response.status_code == 409 and "changed since the preview" in response.text
+    assert "Creative thinking" in response.text and _names(app) == {}  # the new preview, and nothing stored
+    # a competency of the file added by hand in the meantime: a new preview, then the confirm of that one works
+    admin.post("/growth/framework/competencies", data={"group": "Communication", "name": "Communicating"})
+    again = admin.post("/growth/framework/import/confirm", data=fields)
+    assert again.status_code == 409 and "Competencies: 1 new, 1 updated. Groups: 2, 1 of them new." in again.text
+    assert _names(app) == {"Communicating": ""}
+    assert admin.post("/growth/framework/import/confirm", data=_confirm_fields(again.text)).status_code == 303
+    assert _names(app) == {"Communicating": "I can share my ideas.", "critical thinking": "I can question my work."}
+    expired = admin.post("/growth/framework/import/confirm", data={"text": IMPORT}, follow_redirects=True)
+    assert expired.status_code == 200 and "Choose the file again" in expired.text
 
 
 def test_csv_import_reports_bad_rows_by_line_and_stores_nothing(app, people):
@@ -86,9 +137,12 @@ def test_csv_import_reports_bad_rows_by_line_and_stores_nothing(app, people):
             ",Nameless group,x\n"
             "Thinking,,\n"
             f"Thinking,{'x' * 200},\n"
-            "communication,COMMUNICATING,again\n")
+            "communication,COMMUNICATING,again\n"
+            "Thinking,Testing,I can test, and check\n")
     response = admin.post("/growth/framework/import", data=_csv(text))
-    assert response.status_code == 422
+    assert response.status_code == 422 and "Nothing will be imported" in response.text
+    assert "/growth/framework/import/confirm" not in response.text  # no confirm while any row is bad
+    assert "Line 7 has more columns than the first line" in response.text
     for line in ("Line 3", "Line 4", "Line 5", "Line 6"):
         assert line in response.text
     assert "Line 2" not in response.text and "is also on line 2" in response.text

@@ -22,15 +22,18 @@ def test_a_join_storm_renders_the_participant_list_a_few_times_not_once_per_join
     phones.append(student)
     student.slide_at(0)
     before = len([e for e in student.events if e[0] == "participants"])
+    started = time.monotonic()
     for n in range(30):
         phones.append(Phone(live_server, joined(live_server, school.conference.code, f"Phone {n}"),
                             school.conference.id))
     last = student.wait_for("participants", lambda d: "Phone 29" in d["html"])
+    elapsed = time.monotonic() - started
     assert "Phone 0" in last["html"] and "Phone 15" in last["html"]
     time.sleep(0.5)
     pushes = len([e for e in student.events if e[0] == "participants"]) - before
-    # 30 joins and 30 connections: 60 changes, pushed as a handful of lists (one per 250 ms at most)
-    assert 1 <= pushes <= 15, pushes
+    # 30 joins and 30 connections: 60 changes, pushed as lists at most once per 250 ms however long the joins
+    # took (a busy machine spreads them out), and always far fewer lists than changes
+    assert 1 <= pushes <= elapsed / 0.25 + 2 and pushes <= 30, (pushes, elapsed)
 
 
 class _NoScan(dict):

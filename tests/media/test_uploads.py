@@ -220,22 +220,15 @@ def test_damaged_pdf_is_refused(app, as_student):
 
 
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 40
-MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" + b"\x00" * 4000
 
 
-@pytest.mark.parametrize("name,data,kind,mime", [
-    ("clip.mp4", MP4, ItemKind.VIDEO, "video/mp4"),
-    ("song.mp3", MP3, ItemKind.AUDIO, "audio/mpeg"),
-    ("reading.wav", b"RIFF\x24\x08\x00\x00WAVEfmt " + b"\x00" * 3000, ItemKind.AUDIO, "audio/x-wav"),
-    ("tune.ogg", b"OggS\x00\x02" + b"\x00" * 3000, ItemKind.AUDIO, "audio/ogg"),
-])
-def test_video_and_audio_are_stored_as_uploaded(app, as_student, name, data, kind, mime):
-    assert upload(as_student, name, data).status_code == 201
+def test_a_video_without_metadata_is_stored_as_uploaded(app, as_student):
+    assert upload(as_student, "clip.mp4", MP4).status_code == 201
     (original,) = stored(app)
-    assert original.mime == mime and original.size == len(data)
-    assert (Path(app.config["MEDIA_ROOT"]) / original.path).read_bytes() == data
+    assert original.mime == "video/mp4" and original.size == len(MP4)
+    assert (Path(app.config["MEDIA_ROOT"]) / original.path).read_bytes() == MP4
     with app.app_context():
-        assert db.session().exec(select(PortfolioItem)).one().kind == kind
+        assert db.session().exec(select(PortfolioItem)).one().kind == ItemKind.VIDEO
 
 
 def test_media_is_served_with_ranges_and_nosniff(app, as_student):

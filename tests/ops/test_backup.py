@@ -19,21 +19,13 @@ from conference_app import create_app
 from conference_app.models import Feedback, MediaFile, User
 from tests.conftest import unit_config
 from tests.live.clients import joined
-from tests.servers import serving
+from tests.servers import media_on_live_server, server_fixture
 
 CLI = str(Path(sys.executable).parent / "conference-app")
 
 
-@pytest.fixture(scope="module")
-def live_server(database_url, tmp_path_factory):
-    with serving(database_url, tmp_path_factory, "backup", FEEDBACK_RATE_LIMIT="10000 per minute") as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config, live_server):
-    app_config["MEDIA_ROOT"] = str(live_server.media_root)
-    return app_config
+live_server = server_fixture("backup", FEEDBACK_RATE_LIMIT="10000 per minute")
+app_config = media_on_live_server
 
 
 @pytest.fixture

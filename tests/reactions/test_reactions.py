@@ -2,7 +2,6 @@
 never with names and never to another conference; limited per phone; counted per slide in the record."""
 import time
 
-import pytest
 from sqlmodel import select
 
 from conference_app import db
@@ -10,20 +9,11 @@ from conference_app.live import conferences
 from conference_app.models import Conference, ReactionCount
 
 from tests.live.clients import Phone, joined, signed_in
+from tests.servers import media_on_live_server, server_fixture
 
 
-@pytest.fixture(scope="module")
-def live_server(database_url, tmp_path_factory):
-    from tests.servers import serving
-
-    with serving(database_url, tmp_path_factory, "reactions", REACTION_RATE_LIMIT="3 per 10 seconds") as server:
-        yield server
-
-
-@pytest.fixture
-def app_config(app_config, live_server):
-    app_config["MEDIA_ROOT"] = str(live_server.media_root)
-    return app_config
+live_server = server_fixture("reactions", REACTION_RATE_LIMIT="3 per 10 seconds")
+app_config = media_on_live_server
 
 
 def _counts(app, conference_id, timeout=5.0):
