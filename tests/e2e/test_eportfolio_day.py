@@ -57,7 +57,7 @@ def _school(app, make):
             user = s.get(User, student.id)
             user.display_name, user.tutor_group_id = name, group.id
             key = "mensah" if name.endswith("Mensah") else name.split()[1].lower()
-            service.put_family(s, user, key, language="pl" if key == "nowak" else "en")
+            service.put_family(s, user, key, language={"nowak": "pl", "hassan": "ar"}.get(key, "en"))
         s.commit()
     return admin, coaches, students
 
@@ -134,6 +134,9 @@ def test_the_whole_eportfolio_day(app, make, open_page, sign_in, screenshot, liv
     desk.set_viewport_size({"width": 794, "height": 1123})  # an A4 page at 96 dpi
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     letter.screenshot(path=str(SCREENSHOTS / "eday-04-printed-letter-a4.png"))
+    arabic = desk.locator('article.letter[lang="ar"]')
+    assert arabic.get_attribute("dir") == "rtl" and "دعوة" in arabic.inner_text()
+    arabic.screenshot(path=str(SCREENSHOTS / "eday-04-printed-letter-a4-ar.png"))
     qr = letter.locator(".letter__qr svg")
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert len(decoded) == 1, "the printed QR code did not decode"
