@@ -74,12 +74,12 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import (accounts, admin, auth, errors, feedback, goals, growth, lifecycle, links, live, media, network,
-                   ops, portfolio, presentations, reactions, records)
+    from . import (accounts, admin, auth, days, errors, feedback, goals, growth, lifecycle, links, live, media,
+                   network, ops, portfolio, presentations, reactions, records)
 
     # (the order of a page's contributions at an extension point: reactions sit above the feedback form)
     for module in (auth, accounts, admin, portfolio, goals, presentations, live, growth, reactions, feedback, records,
-                   links, lifecycle, media, ops, errors):
+                   links, lifecycle, days, media, ops, errors):
         module.init_app(app)
     app.add_template_global(network.join_problem, "join_problem")
 

@@ -44,6 +44,9 @@ def from_environment(instance_path: str) -> dict:
         # The address phones use to reach this server, for the join link and QR code
         # (e.g. http://192.168.1.20:5000); by default, the address the presenter used.
         "PUBLIC_URL": env("PUBLIC_URL") or None,
+        # e-Portfolio day invitations and reminders by email: smtp://user:pass@host:port, smtps://…, ?starttls
+        "SMTP_URL": env("SMTP_URL") or None,
+        "SMTP_FROM": env("SMTP_FROM", "showcase@localhost"),
         # How many reverse proxies (nginx) stand in front and may be believed about the client's address
         # (X-Forwarded-For/-Proto/-Host/-Port, Werkzeug's ProxyFix); 0: none, forwarded headers are ignored.
         "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),

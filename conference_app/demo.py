@@ -30,7 +30,10 @@ FRAMEWORK = [
     ("Personal and social", "Social responsibility", "I can contribute to my class and community."),
 ]
 STUDENTS = [("amara", "Amara Mensah", 0), ("leo", "Leo Fischer", 0), ("sofia", "Sofía Herrera", 1),
-            ("kai", "Kai Tanaka", 1)]
+            ("kai", "Kai Tanaka", 1), ("kofi", "Kofi Mensah", 1)]
+# The households (Amara and Kofi are siblings) and their languages, for the e-Portfolio day's invitations.
+FAMILIES = {"amara": ("mensah", "en"), "kofi": ("mensah", "en"), "leo": ("fischer", "pl"),
+            "sofia": ("herrera", "es"), "kai": ("tanaka", "en")}
 
 
 def font(size: int) -> ImageFont.FreeTypeFont:
@@ -362,6 +365,35 @@ def _growth(s, student: User, coach: User) -> None:
     s.commit()
 
 
+def _day(s) -> None:
+    """Every student in tutor group 7A, in their family, and an e-Portfolio day a week from now, scheduled."""
+    from .days import service
+    from .models import DaySpace, PortfolioDay, TutorGroup
+
+    group = TutorGroup(name="7A")
+    s.add(group)
+    s.flush()
+    for username, (key, language) in FAMILIES.items():
+        student = s.exec(select(User).where(User.username == username)).one()
+        student.tutor_group_id = group.id
+        service.put_family(s, student, key, language=language)
+    day = PortfolioDay(name="Spring e-Portfolio day", held_on=service.today() + timedelta(days=7),
+                       starts_min=9 * 60, ends_min=12 * 60, slot_minutes=20, changeover_minutes=5,
+                       group_ids=str(group.id))
+    s.add(day)
+    s.flush()
+    s.add_all([DaySpace(day_id=day.id, name="Room 4", capacity=1, position=0),
+               DaySpace(day_id=day.id, name="Library", capacity=2, position=1)])
+    s.commit()
+    service.auto_schedule(s, day)
+    from .models import Slot
+    amara = s.exec(select(User).where(User.username == "amara")).one()
+    slot = s.exec(select(Slot).where(Slot.day_id == day.id, Slot.student_id == amara.id)).one()
+    slot.presentation_id = s.exec(select(Presentation.id).where(Presentation.owner_id == amara.id)).first()
+    slot.message = "Come and see how my tessellation grew, and hear my recorder piece!"
+    s.commit()
+
+
 def build_demo_school(app: Flask):
     """Create the demo school in an empty database; yields lines to print."""
     with app.app_context():
@@ -377,10 +409,12 @@ def build_demo_school(app: Flask):
             for n, (username, name, coach) in enumerate(STUDENTS):
                 student = create_user(s, username, name, PASSWORD, Role.STUDENT)
                 set_coaches(s, student, {coaches[coach].id})
-                _portfolio(s, student, n)
+                if username != "kofi":
+                    _portfolio(s, student, n)
                 if username == "amara":
                     _presentation(s, student)
                     _growth(s, student, coaches[coach])
+            _day(s)
             yield "Demo school created."
         yield ""
         yield f"  Demo sign-ins (password for all: {PASSWORD})"

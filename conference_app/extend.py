@@ -20,6 +20,8 @@ POINTS = {
     "live.before_thanks": "a participant about to see the thank-you page: hook(conference, participant) -> "
                           "a response to send instead, or None",
     "live.screen": "the projector screen, over the slide: render(conference)",
+    "live.unknown_code": "a code typed or opened at /j/<code> that is no conference's: hook(code) -> a response "
+                         "to send instead (an e-Portfolio day invitation's code), or None",
 
     "live.end": "a conference has just ended (stored): hook(conference), every hook runs",
     "live.thanks": "the thank-you page of a participant of an ended conference: render(conference, participant)",

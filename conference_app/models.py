@@ -612,3 +612,119 @@ class ExportJob(SQLModel, table=True):
     @property
     def ids(self) -> list[int]:
         return [int(i) for i in self.student_ids.split(",") if i]
+
+
+# ---- the e-Portfolio day: families, the day, its slots, the invitations ---------------------------------
+
+class Family(SQLModel, table=True):
+    """A household: the name an invitation is addressed to ("Amara's family"), its language, an optional
+    email. Its students are siblings. Nothing else (no names of family members, no phone numbers)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True, index=True)  # the school's own key (the CSV's family column)
+    display_name: str = Field(max_length=120)
+    language: str = Field(max_length=16, default="en")
+    email: str = Field(default="", max_length=254)
+
+
+class FamilyStudent(SQLModel, table=True):
+    """A student of a family (a student is in at most one)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = fk("family.id")
+    student_id: int = unique_fk("user.id")
+
+
+class PortfolioDay(SQLModel, table=True):
+    """A whole school's e-Portfolio day. Times are minutes after midnight on the school's clock."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    held_on: date
+    starts_min: int = 9 * 60
+    ends_min: int = 15 * 60
+    slot_minutes: int = 20
+    changeover_minutes: int = 5
+    coach_capacity: int = 1  # conferences a coach attends at once
+    booking: bool = False  # families choose their time through their invitation (the admin fills the rest)
+    group_ids: str = Field(default="", max_length=2000)  # comma-separated tutor group ids
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def groups(self) -> list[int]:
+        return [int(i) for i in self.group_ids.split(",") if i]
+
+
+class DaySpace(SQLModel, table=True):
+    """A room of the day, and how many conferences it holds at once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = fk("portfolioday.id")
+    name: str = Field(max_length=60)
+    capacity: int = 1
+    position: int = 0
+
+
+class CoachWindow(SQLModel, table=True):
+    """When a coach is available on the day (a coach with no window is available all day)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = fk("portfolioday.id")
+    coach_id: int = fk("user.id", index=False)
+    starts_min: int
+    ends_min: int
+
+
+class FamilyAway(SQLModel, table=True):
+    """A time on the day when a family said it cannot come."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = fk("portfolioday.id")
+    family_id: int = fk("family.id", index=False)
+    starts_min: int
+    ends_min: int
+
+
+class Slot(SQLModel, table=True):
+    """A student's conference on the day: when, where, with which coach and presentation. starts_min is None
+    while the student is not placed (unplaced_reason says why)."""
+
+    __table_args__ = (UniqueConstraint("day_id", "student_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = fk("portfolioday.id")
+    student_id: int = fk("user.id", index=False)
+    coach_id: int | None = fk("user.id", nullable=True, ondelete="SET NULL", index=False)
+    space_id: int | None = fk("dayspace.id", nullable=True, ondelete="SET NULL", index=False)
+    starts_min: int | None = None
+    unplaced_reason: str = Field(default="", max_length=32)
+    presentation_id: int | None = fk("presentation.id", nullable=True, ondelete="SET NULL", index=False)
+    message: str = Field(default="", max_length=500)  # the student's few words to the family
+    conference_id: int | None = fk("conference.id", nullable=True, ondelete="SET NULL")
+    no_show: bool = False
+
+
+class Answer(StrEnum):
+    COMING = "coming"
+    CANNOT = "cannot"
+    OTHER_TIME = "other_time"
+
+
+class Invitation(SQLModel, table=True):
+    """A family's invitation to the day (all its students' slots) and its answer. The link carries a signed
+    token of (id, nonce): a new nonce makes a new invitation and the old link stops working."""
+
+    __table_args__ = (UniqueConstraint("day_id", "family_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = fk("portfolioday.id")
+    family_id: int = fk("family.id", index=False)
+    nonce: str = Field(max_length=32)
+    # the short code printed beside the QR code, typed in the home page's "Have a code?" box
+    code: str = Field(max_length=16, unique=True, index=True)
+    answer: str = Field(default="", max_length=16)
+    coming_count: int | None = None
+    who: str = Field(default="", max_length=200)  # comma-separated: parent, carer, grandparent, other
+    interpreter: str = Field(default="", max_length=16)  # a language code an interpreter would speak
+    note: str = Field(default="", max_length=1000)
+    answered_at: datetime | None = None
+    sent_at: datetime | None = None  # the invitation email
+    reminded_at: datetime | None = None  # the reminder email, the day before

@@ -17,7 +17,8 @@ REQUIRED = ["SERVER_NAME", "TLS_CERT", "TLS_KEY", "APP_ROOT", "APP_USER", "DATA_
             "REDIS_URL", "SECRET_KEY", "BACKUP_DIR"]
 DEFAULTS = {"HTTP_PORT": "80", "HTTPS_PORT": "443", "TIMEZONE": "UTC", "MAX_UPLOAD_MB": "200", "LOG_FORMAT": "text",
             "BACKUP_KEEP": "14", "ENV_FILE": "/etc/conference-app/env", "APP_HOST": "127.0.0.1",
-            "SOCKETIO_CHANNEL": "conference-app", "NGINX_ACCESS_LOG": "/var/log/nginx/conference-app.access.log"}
+            "SOCKETIO_CHANNEL": "conference-app", "NGINX_ACCESS_LOG": "/var/log/nginx/conference-app.access.log",
+            "SMTP_URL": "", "SMTP_FROM": "showcase@localhost"}
 FILES = {
     "nginx/conference-app.conf.in": "nginx/conference-app.conf",
     "systemd/conference-app@.service.in": "systemd/conference-app@.service",
@@ -25,6 +26,8 @@ FILES = {
     "systemd/conference-app.target.in": "systemd/conference-app.target",
     "systemd/conference-app-backup.service.in": "systemd/conference-app-backup.service",
     "systemd/conference-app-backup.timer.in": "systemd/conference-app-backup.timer",
+    "systemd/conference-app-reminders.service.in": "systemd/conference-app-reminders.service",
+    "systemd/conference-app-reminders.timer.in": "systemd/conference-app-reminders.timer",
     "conference-app.env.in": "conference-app.env",
 }
 PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")

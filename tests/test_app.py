@@ -84,6 +84,12 @@ def test_demo_school_is_built_once_through_the_real_pipeline(app):
         for media in (s.get(MediaFile, spoken.media_id), s.get(MediaFile, why.spoken_media_id)):
             with wave.open(str(Path(app.config["MEDIA_ROOT"]) / media.path)) as w:
                 assert w.getnframes() / w.getframerate() >= 2
+        # the e-Portfolio day: families (one sibling pair), everyone placed, siblings back to back
+        from conference_app.models import FamilyStudent, Invitation, Slot
+
+        slots = s.exec(select(Slot)).all()
+        assert len(slots) == 5 and all(sl.starts_min is not None for sl in slots)
+        assert len(s.exec(select(Invitation)).all()) == 4 and len(s.exec(select(FamilyStudent)).all()) == 5
         count = len(users)
     runner.invoke(args=["demo-data"])
     with app.app_context():

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. Shared (any layer may name them): the app itself, extensions, db, models, access, extend,
 # errors, and the base templates and macros.
 LAYERS = ["auth", "media", "portfolio", "goals", "presentations", "live", "growth", "feedback", "records", "links",
-          "lifecycle", "reactions", "admin"]
+          "lifecycle", "reactions", "days", "admin"]
 PY_NAMES = re.compile(r"from \.\.(\w+)|from conference_app\.(\w+)|import conference_app\.(\w+)"
                       r"|from (?:\.\.|conference_app) import \(?([\w, ]+)")
 TEMPLATE_NAMES = re.compile(r"""url_for\(['"](\w+)\.|(?:include|import|extends|from) ['"](\w+)/""")

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from ..models import CoachAssignment, Role, TutorGroup, User
+from ..languages import LANGUAGES
+from ..models import CoachAssignment, Family, FamilyStudent, Role, TutorGroup, User
 from ..text import InputError, clean_name
 
 # The preview sends the file's text back with the confirm button, and a form field may hold at most
@@ -32,7 +33,13 @@ ALIASES = {
     "role": {"role", "type", "usertype", "accounttype"},
     "group": {"group", "tutorgroup", "form", "formgroup", "class", "registrationgroup", "regroup"},
     "coach": {"coach", "coaches", "coachusername", "tutor", "coachemail"},
+    # students only, optional: the household (siblings share a key) for the e-Portfolio day's invitations
+    "family": {"family", "familykey", "familyid", "household", "householdkey", "householdid"},
+    "familyemail": {"familyemail", "parentemail", "contactemail", "householdemail"},
+    "familylanguage": {"familylanguage", "homelanguage", "householdlanguage"},
 }
+FAMILY_KEY = re.compile(r"^[\w.@+-]{1,64}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLE_WORDS = {
     "student": Role.STUDENT, "pupil": Role.STUDENT, "learner": Role.STUDENT,
     "coach": Role.COACH, "teacher": Role.COACH, "tutor": Role.COACH, "staff": Role.COACH,
@@ -52,6 +59,9 @@ class Row:
     role: str = ""
     group: str = ""
     coaches: list[str] = field(default_factory=list)
+    family: str = ""
+    family_email: str = ""
+    family_language: str = ""
     action: str = ""  # "new", "update", "unchanged"
     changes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -169,6 +179,23 @@ def read(text: str) -> list[Row]:
                 row.errors.append(_("Unknown role “%(role)s”: use student, coach or admin.", role=role_word[:30]))
             else:
                 row.role = ROLE_WORDS[role_word]
+            row.family = cell(values, "family").lower()
+            row.family_email = cell(values, "familyemail")
+            language = cell(values, "familylanguage").replace("-", "_")
+            row.family_language = {c.lower(): c for c in LANGUAGES}.get(language.lower()) or \
+                {c.split("_")[0]: c for c in LANGUAGES}.get(language.lower(), "") if language else ""
+            if row.family and not FAMILY_KEY.match(row.family):
+                row.errors.append(_("The family key “%(key)s” cannot be used: up to 64 letters, digits and . _ - @ +.",
+                                    key=row.family[:70]))
+            if row.family_email and not EMAIL.match(row.family_email):
+                row.errors.append(_("“%(email)s” is not an email address.", email=row.family_email[:70]))
+            if language and not row.family_language:
+                row.errors.append(_("Unknown family language “%(language)s”: use one of %(codes)s.",
+                                    language=language[:30], codes=", ".join(LANGUAGES)))
+            if (row.family_email or language) and not row.family:
+                row.errors.append(_("A family email or language needs a family key in the same row."))
+            if row.family and row.role and row.role != Role.STUDENT:
+                row.errors.append(_("Only students are in a family: leave the family columns empty for staff."))
             if len(row.group) > 60:
                 row.errors.append(_("The group name is longer than 60 characters."))
             if row.coaches and row.role and row.role != Role.STUDENT:
@@ -188,6 +215,9 @@ def plan(s: Session, text: str) -> Plan:
     groups = dict(s.exec(select(TutorGroup.name, TutorGroup.id)).all())
     group_names = {gid: name for name, gid in groups.items()}
     links = set(s.exec(select(CoachAssignment.coach_id, CoachAssignment.student_id)).all())
+    families = {f.key: f for f in s.exec(select(Family))}
+    family_keys = dict(s.exec(select(FamilyStudent.student_id, Family.key)
+                              .join(Family, Family.id == FamilyStudent.family_id)).all())
     in_file: dict[str, Row] = {}
     for row in rows:
         if row.username and row.username in in_file:
@@ -229,6 +259,13 @@ def plan(s: Session, text: str) -> Plan:
             if not already:
                 new_links.append((coach, row.username))
                 row.changes.append(f"coach: {coach}")
+        if row.family:
+            known_family = family_keys.get(existing.id) if existing is not None else None
+            wanted = families.get(row.family)
+            if known_family != row.family or wanted is None or \
+                    (row.family_email and row.family_email != wanted.email) or \
+                    (row.family_language and row.family_language != wanted.language):
+                row.changes.append(f"family: {row.family}")
         if not row.errors and row.action != "new":
             row.action = "update" if row.changes else "unchanged"
     return Plan(rows=rows, new_groups=new_groups, new_links=new_links)
@@ -263,5 +300,29 @@ def apply(s: Session, p: Plan) -> dict[str, int]:
     s.flush()
     for coach, student in p.new_links:
         s.add(CoachAssignment(coach_id=users[coach].id, student_id=users[student].id))
+    _families(s, p, users)
     s.commit()
     return {"created": created, "updated": updated, "groups": len(p.new_groups), "links": len(p.new_links)}
+
+
+def _families(s: Session, p: Plan, users: dict[str, User]) -> None:
+    """Each student with a family key into that family (made when new; its email and language updated)."""
+    families = {f.key: f for f in s.exec(select(Family))}
+    links = {fs.student_id: fs for fs in s.exec(select(FamilyStudent))}
+    for row in p.rows:
+        if not row.family:
+            continue
+        family = families.get(row.family)
+        if family is None:
+            family = families[row.family] = Family(key=row.family, display_name="", language="en")
+            s.add(family)
+            s.flush()
+        family.email = row.family_email or family.email
+        family.language = row.family_language or family.language
+        student = users[row.username]
+        link = links.get(student.id)
+        if link is None:
+            links[student.id] = FamilyStudent(family_id=family.id, student_id=student.id)
+            s.add(links[student.id])
+        else:
+            link.family_id = family.id

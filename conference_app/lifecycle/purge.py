@@ -15,8 +15,8 @@ from flask import current_app
 from sqlmodel import Session, delete, func, select
 
 from ..media.worker import off_loop
-from ..models import (AuditEntry, Conference, Feedback, Goal, MediaFile, Participant, PortfolioItem, Presentation,
-                      PrivateLink, RecordFile, RecordSlide, Role, User)
+from ..models import (AuditEntry, Conference, Family, FamilyStudent, Feedback, Goal, MediaFile, Participant,
+                      PortfolioItem, Presentation, PrivateLink, RecordFile, RecordSlide, Role, User)
 
 
 @dataclass
@@ -105,6 +105,8 @@ def purge(s: Session, people: list[User], actor_id: int | None, action: str = "p
         return counted, []
     folders = folders_of(s, ids)
     s.execute(delete(User).where(User.id.in_(ids)))
+    # a family with none of its students left goes too (its email, language, invitations and answers)
+    s.execute(delete(Family).where(Family.id.not_in(select(FamilyStudent.family_id))))
     s.add(AuditEntry(actor_id=actor_id, action=action, summary=json.dumps(counted.counts(), sort_keys=True)))
     s.commit()
     left = off_loop(_remove, Path(current_app.config["MEDIA_ROOT"]), folders)

@@ -182,7 +182,8 @@ def join(code: str):
     s = db.session()
     conference = conferences.by_code(s, code)
     if conference is None:
-        return render_template("live/closed.html", reason="unknown", code=code), 404
+        return extend.first("live.unknown_code", code) or (
+            render_template("live/closed.html", reason="unknown", code=code), 404)
     if was_removed(conference):
         return render_template("live/closed.html", reason="removed", conference=conference), 403
     if current_participant(conference):

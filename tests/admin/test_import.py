@@ -166,3 +166,29 @@ def test_too_large_file_and_formula_names_in_the_letters(app, make, login_as):
     admin.post("/admin/import/confirm", data={"text": _confirm_text(preview)})
     letters = admin.post("/admin/letters").text
     assert "'=HYPERLINK" in letters
+
+
+def test_family_columns_put_siblings_in_one_family(app, make, login_as):
+    from conference_app.models import Family, FamilyStudent
+    admin = login_as(make.admin())
+    text = ("name,username,group,family,family email,family language\n"
+            "Amara Mensah,amara,7A,mensah,mensah@example.org,fr\n"
+            "Kofi Mensah,kofi,7A,mensah,,\n"
+            "Leo Fischer,leo,7A,,,\n")
+    preview = _upload(admin, text)
+    assert preview.status_code == 200
+    assert admin.post("/admin/import/confirm", data={"text": _confirm_text(preview)}).status_code == 303
+    with app.app_context():
+        s = db.session()
+        family = s.exec(select(Family).where(Family.key == "mensah")).one()
+        assert (family.email, family.language) == ("mensah@example.org", "fr")
+        members = set(s.exec(select(User.username).join(FamilyStudent, FamilyStudent.student_id == User.id)
+                             .where(FamilyStudent.family_id == family.id)))
+        assert members == {"amara", "kofi"}
+    again = _upload(admin, text)
+    assert "would change nothing" in again.text
+    bad = _upload(admin, "name,username,role,family,family email,family language\n"
+                         "A,aa,student,x y,nope,klingon\nB,bb,coach,staff1,,\nC,cc,student,,c@example.org,\n")
+    assert "cannot be used" in bad.text and "is not an email address" in bad.text
+    assert "Unknown family language" in bad.text and "Only students are in a family" in bad.text
+    assert "needs a family key" in bad.text
