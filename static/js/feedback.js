@@ -29,6 +29,13 @@
     var position = form.querySelector("[data-position]");
     if (shown && position) position.value = shown.dataset.position;
   }, true);
+  // An earlier "Sent." goes as soon as the next message is sent or refused (the browser's own check too).
+  ["submit", "invalid"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var form = e.target.closest && e.target.closest("[data-feedback-form]"), status = form && form.querySelector("[data-send-status]");
+      if (status) status.textContent = "";
+    }, true);
+  });
 
   /* ---- the outbox: messages that could not be sent wait on the phone (localStorage, with their key) and go
      by themselves when the connection is back; the server stores a key once, so a retry never doubles. */
@@ -159,7 +166,12 @@
   socket.on("feedback", place);
   socket.on("feedback_hidden", function (data) {
     var el = document.getElementById("fb-" + data.id);
-    if (el) el.remove();
+    // its sender keeps it, told that the others no longer see it
+    if (el && el.classList.contains("fb--mine")) {
+      var note = el.appendChild(document.createElement("p"));
+      note.className = "hint";
+      note.textContent = feed.dataset.hid;
+    } else if (el) el.remove();
   });
   socket.on("feedback_list", function (data) {
     swap(feed, data.html, "innerHTML");
