@@ -131,12 +131,14 @@
   }
   // "Me too": which questions this phone joined (the server counts each phone once; this keeps the button down)
   function remembered(id) { try { return window.localStorage.getItem("me-too:" + id) === "1"; } catch (e) { return false; } }
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var button = e.detail.elt;
-    if (!button.matches || !button.matches("[data-me-too-button]") || !e.detail.successful) return;
+  // Remembered before the answer replaces the item (the button is gone by afterRequest, whose event no longer
+  // reaches the document); the new item, once in, is adopted with its button down.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var button = e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!button || !button.matches || !button.matches("[data-me-too-button]") || e.detail.xhr.status !== 200) return;
     try { window.localStorage.setItem("me-too:" + e.detail.target.id, "1"); } catch (err) { /* private mode */ }
-    adopt(document.getElementById(e.detail.target.id));
   });
+  document.addEventListener("htmx:load", function (e) { if (e.target.parentNode === feed) adopt(e.target); });
 
   // Moderators: "Most asked first" keeps the feed ordered by how many phones joined each question.
   var sortButton = document.querySelector("[data-sort-me-too]");

@@ -220,7 +220,7 @@ def test_a_whole_portfolio_day(make, open_page, sign_in, screenshot, live_server
     coach_phone.locator("[data-save-status]", has_text="Saved").first.wait_for()
     coach_phone.fill("#action-new", "Read one chapter book a week")
     coach_phone.get_by_text("Add action").click()
-    coach_phone.locator(".action-row input[name=text]").first.wait_for()
+    coach_phone.locator(".action-row textarea[name=text]").first.wait_for()
     shot(coach_phone, "coach-panel")
 
     # 9. The student ends it; the family phone gets the closing form
