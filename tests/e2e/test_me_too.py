@@ -56,7 +56,8 @@ def test_me_too_once_per_phone_counted_sorted_and_recorded(app, make, open_page,
     feed = presenter.locator("#feedback-feed > .fb")
     assert "SECOND-QUESTION" in feed.first.inner_text()
     presenter.click("[data-sort-me-too]")
-    presenter.wait_for_function("() => document.querySelector('#feedback-feed > .fb').textContent.includes('FIRST-QUESTION')")
+    presenter.wait_for_function(
+        "() => document.querySelector('#feedback-feed > .fb').textContent.includes('FIRST-QUESTION')")
     assert presenter.locator("[data-sort-me-too]").get_attribute("aria-pressed") == "true"
     screenshot(presenter, "me-too-presenter", full_page=False)
     screenshot(dad, "me-too-phone", full_page=False)
