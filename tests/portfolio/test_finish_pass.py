@@ -59,7 +59,7 @@ def test_describe_it_then_save_returns_to_the_presentation_and_never_elsewhere(a
         s.commit()
     pid = conference.presentation_id
     readiness = student.get(f"/presentations/{pid}/readiness").text
-    link = re.search(r'href="([^"]*/portfolio/items/%d/edit[^"]*)"[^>]*>Describe it' % picture.id, readiness).group(1)
+    link = re.search(rf'href="([^"]*/portfolio/items/{picture.id}/edit[^"]*)"[^>]*>Describe it', readiness).group(1)
     link = link.replace("&amp;", "&")
     form = student.get(link).text
     assert f'href="/presentations/{pid}"' in form  # Cancel goes back there too
