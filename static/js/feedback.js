@@ -131,12 +131,20 @@
   }
   // "Me too": which questions this phone joined (the server counts each phone once; this keeps the button down)
   function remembered(id) { try { return window.localStorage.getItem("me-too:" + id) === "1"; } catch (e) { return false; } }
-  // Remembered before the answer replaces the item (the button is gone by afterRequest, whose event no longer
-  // reaches the document); the new item, once in, is adopted with its button down.
-  document.addEventListener("htmx:beforeSwap", function (e) {
-    var button = e.detail.requestConfig && e.detail.requestConfig.elt;
-    if (!button || !button.matches || !button.matches("[data-me-too-button]") || e.detail.xhr.status !== 200) return;
-    try { window.localStorage.setItem("me-too:" + e.detail.target.id, "1"); } catch (err) { /* private mode */ }
+  // Remembered when sent (a push may replace the item before the answer comes), forgotten if refused.
+  function meToo(e) {
+    var b = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
+    return b && b.matches && b.matches("[data-me-too-button]") && b.closest("li") ? "me-too:" + b.closest("li").id : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var key = meToo(e);
+    if (key) try { window.localStorage.setItem(key, "1"); } catch (err) { /* private mode */ }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var key = meToo(e);
+    if (!key) return;
+    if (!e.detail.successful) try { window.localStorage.removeItem(key); } catch (err) { /* private mode */ }
+    adopt(document.getElementById(key.slice(7)));
   });
   document.addEventListener("htmx:load", function (e) { if (e.target.parentNode === feed) adopt(e.target); });
 
