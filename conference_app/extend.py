@@ -30,7 +30,7 @@ POINTS = {
                         "render(record)",
     "portfolio.links": "the head of a student's portfolio page, for what else of theirs the viewer may open: "
                        "render(owner)",
-    "portfolio.timeline": "the student's portfolio page, under the work: render(owner)",
+    "portfolio.timeline": "the student's portfolio page, above the work: render(owner)",
     "portfolio.item": "one item's page, under the work: render(item)",
     "portfolio.uses": "where else an item is used, for its delete dialog: count(item) -> [(number, ngettext "
                       "phrase with %(num)d)]",

@@ -11,6 +11,7 @@ by pdfium so that a page can become a slide. Video and audio are stored as uploa
 from flask_babel import gettext as _, lazy_gettext as _l
 import errno
 import io
+import logging
 import secrets
 import shutil
 import warnings
@@ -25,6 +26,8 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..models import ItemKind
 from . import sound
+
+log = logging.getLogger(__name__)
 
 pillow_heif.register_heif_opener()
 
@@ -149,7 +152,8 @@ def _open_image(raw: Path) -> tuple[Image.Image, str]:
         raise Rejected(_("This is not a supported type of file. Add photos (JPEG, PNG, WebP, HEIC), "
                        "PDF documents, MP4/WebM video or MP3/M4A/OGG/WAV audio."), 415) from None
     except (OSError, SyntaxError, ValueError) as e:
-        raise Rejected(_("This file looks damaged and could not be read (%(why)s).", why=_short(e)), 422) from e
+        raise Rejected(_damaged(e, _("This picture looks damaged or incomplete (perhaps it did not finish copying) "
+                                     "and could not be read. Save or export it again, then add it.")), 422) from e
 
 
 def _decode(raw: Path) -> tuple[Image.Image, str]:
@@ -169,8 +173,10 @@ def _decode(raw: Path) -> tuple[Image.Image, str]:
         raise
 
 
-def _short(e: Exception) -> str:
-    return str(e).split("\n")[0][:80] or e.__class__.__name__
+def _damaged(e: Exception, message: str) -> str:
+    """The person reads our own words; the library's (e.g. "image file is truncated") go to the log."""
+    log.info("damaged upload: %s", str(e).split("\n")[0][:200] or e.__class__.__name__)
+    return message
 
 
 def _to_srgb(img: Image.Image) -> Image.Image:
@@ -239,8 +245,8 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
         doc = pdfium.PdfDocument(str(raw))
         count = len(doc)
     except pdfium.PdfiumError as e:
-        raise Rejected(_("This PDF looks damaged or is password-protected and could not be opened (%(why)s).",
-                         why=_short(e))) from e
+        raise Rejected(_damaged(e, _("This PDF looks damaged or is password-protected and could not be opened. "
+                                     "Save or export it again without a password, then add it."))) from e
     if count == 0:
         doc.close()
         raise Rejected(_("This PDF has no pages."))
@@ -253,7 +259,8 @@ def _pdf(raw: Path, target: Path, folder: str) -> Ingested:
             files += _variants(image, target, folder, page=index + 1)
             page.close()
     except pdfium.PdfiumError as e:
-        raise Rejected(_("A page of this PDF could not be drawn (%(why)s).", why=_short(e))) from e
+        raise Rejected(_damaged(e, _("A page of this PDF could not be drawn. Save or export it again, "
+                                     "then add it."))) from e
     finally:
         doc.close()
     _strip_pdf(raw, target / "original.pdf")
@@ -278,7 +285,8 @@ def _strip_pdf(raw: Path, out: Path) -> None:
                     del holder["/PieceInfo"]
             pdf.save(out, deterministic_id=True)
     except pikepdf.PdfError as e:
-        raise Rejected(f"This PDF looks damaged and could not be stored ({_short(e)}).") from e
+        raise Rejected(_damaged(e, _("This PDF looks damaged and could not be stored. Save or export it again, "
+                                     "then add it."))) from e
 
 
 def _page_scale(index: int, width_pt: float, height_pt: float) -> float:

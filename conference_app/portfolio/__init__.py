@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from .. import extend, lanes
     from . import routes  # noqa: F401  (registers the views on bp)
     from .access import can_view
+    from .forms import visibility_name
     from .render import markdown_html, media_url
 
     extend.add(app, "media.allow", lambda _file, item: can_view(current_user, item))
@@ -18,4 +19,5 @@ def init_app(app: Flask) -> None:
     lanes.open(app, "POST", r"/portfolio/upload", width=app.config["MEDIA_WORKERS"] + 1)
     app.add_template_filter(markdown_html, "markdown")
     app.add_template_global(media_url)
+    app.add_template_global(visibility_name)
     app.register_blueprint(bp)

@@ -5,13 +5,27 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
-from ..models import Visibility
+from ..models import ItemKind, Visibility
 
-VISIBILITY_CHOICES = [
-    SelectChoice(Visibility.PRIVATE.value, _l("Only me")),
-    SelectChoice(Visibility.COACH.value, _l("Me and my coach")),
-    SelectChoice(Visibility.SHAREABLE.value, _l("Can be shown at my conference")),
-]
+# Who can see a piece of work: one set of words, in the form and on the badges (visibility_name).
+VISIBILITY_NAMES = {Visibility.PRIVATE.value: _l("Only me"), Visibility.COACH.value: _l("Me and my coach"),
+                    Visibility.SHAREABLE.value: _l("Can be shown at my conference")}
+VISIBILITY_CHOICES = [SelectChoice(value, name) for value, name in VISIBILITY_NAMES.items()]
+# The description's label says what is described.
+DESCRIBE_LABELS = {ItemKind.IMAGE: _l("Describe the picture"), ItemKind.VIDEO: _l("Describe the video"),
+                   ItemKind.AUDIO: _l("Describe the recording"), ItemKind.DOCUMENT: _l("Describe the document")}
+
+
+def visibility_name(value: str) -> str:
+    return str(VISIBILITY_NAMES.get(value, value))
+
+
+def with_scheme(value):
+    """'scratch.mit.edu/projects/123' -> 'https://scratch.mit.edu/projects/123' (an address typed without it)."""
+    value = (value or "").strip()
+    if value and "://" not in value:
+        value = "https://" + value.lstrip("/")
+    return value
 
 
 class ItemForm(FlaskForm):
@@ -33,7 +47,8 @@ class ItemForm(FlaskForm):
         description=_l("A coach must approve it before it appears on anyone's phone."))
     body = TextAreaField(_l("Your writing"), validators=[Length(max=50000)],
                          description=_l("You can use Markdown: **bold**, *italic*, # headings, - lists."))
-    url = URLField(_l("Web address"), validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+    url = URLField(_l("Web address"), filters=[with_scheme],
+                   validators=[Optional(), URL(require_tld=False), Length(max=2000)])
 
     def validate_url(self, field):
         if field.data and not field.data.strip().lower().startswith(("https://", "http://")):

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired
 from flask_babel import gettext as _
 
 from .. import db, extend
-from ..answers import fragment_or_page
+from ..answers import fragment_or_page, local_path
 from ..auth.accounts import students_of
 from ..auth.guards import role_required
 from ..extensions import htmx
@@ -14,7 +14,7 @@ from ..media.pipeline import ACCEPT, Rejected
 from ..models import ItemKind, PortfolioItem, Role, User, Visibility
 from . import bp, items
 from .access import can_approve, can_edit, can_see_portfolio, item_or_404, visible_items
-from .forms import DeleteForm, ItemForm, UploadForm, tag_list
+from .forms import DESCRIBE_LABELS, DeleteForm, ItemForm, UploadForm, tag_list
 
 
 
@@ -126,7 +126,10 @@ def new(kind: str):
 
 
 def _require_content(form: ItemForm, kind: str) -> None:
-    """Writing needs its text and a link its address; other kinds need neither."""
+    """Writing needs its text and a link its address; other kinds need neither. The description's label
+    names what it describes."""
+    if kind in DESCRIBE_LABELS:
+        form.alt_text.label.text = DESCRIBE_LABELS[kind]
     if kind == ItemKind.WRITING:
         form.body.validators = [DataRequired(), *form.body.validators]
     elif kind == ItemKind.LINK:
@@ -177,10 +180,16 @@ def edit(item_id: int):
     if form.validate_on_submit():
         items.update(s, it, tag_list(form.tags.data), **_fields(form, it.kind))
         flash(_("Saved."), "success")
-        return redirect(url_for("portfolio.item", item_id=it.id), code=303)
+        return redirect(_back() or url_for("portfolio.item", item_id=it.id), code=303)
     files = items.files_of(s, it.id)
-    return render_template("portfolio/edit.html", form=form, kind=it.kind, item=it, files=files), \
+    return render_template("portfolio/edit.html", form=form, kind=it.kind, item=it, files=files, back=_back()), \
         422 if form.errors else 200
+
+
+def _back() -> str:
+    """Where the edit form returns after Save or Cancel (?back=, e.g. the presentation whose readiness check
+    sent the student here): a path on this site only, never another host."""
+    return local_path(request.args.get("back")) or ""
 
 
 @bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])

@@ -11,12 +11,14 @@ def init_app(app: Flask) -> None:
     from .. import extend
     from . import routes  # noqa: F401  (registers the views on bp)
     from .access import can_list
-    from .slides import mmss
+    from .slides import minutes, mmss, planned
 
     extend.add(app, "portfolio.links", lambda owner: render_template("presentations/_portfolio_link.html", owner=owner)
                if owner.id != current_user.id and can_list(current_user, owner) else "")
     extend.add(app, "portfolio.uses", _uses)
     app.add_template_filter(mmss, "mmss")
+    app.add_template_filter(minutes, "minutes")
+    app.add_template_filter(planned, "planned")
     app.register_blueprint(bp)
 
 

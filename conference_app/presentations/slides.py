@@ -76,6 +76,19 @@ def mmss(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def minutes(seconds: int | None) -> str:
+    """A length of time that cannot be read as a time of day: 1380 -> '23 min', 90 -> '1 min 30 s', 45 -> '45 s'."""
+    m, sec = divmod(int(seconds or 0), 60)
+    if m and sec:
+        return _("%(min)s min %(sec)s s", min=m, sec=sec)
+    return _("%(sec)s s", sec=sec) if sec else _("%(min)s min", min=m)
+
+
+def planned(seconds: int | None) -> str:
+    """'23 min planned': the one way a planned time is written."""
+    return _("%(time)s planned", time=minutes(seconds))
+
+
 def total_seconds(slides: list[Slide]) -> int:
     return sum(sl.duration_seconds or 0 for sl in slides)
 
@@ -223,7 +236,9 @@ def readiness(s: Session, presentation: Presentation, views: list[SlideView] | N
                                                                  presentation_id=presentation.id), "See the slide"))
         if item is None:
             continue
-        edit = url_for("portfolio.edit", item_id=item.id)
+        # the edit form returns to the presentation after Save
+        edit = url_for("portfolio.edit", item_id=item.id,
+                       back=url_for("presentations.editor", presentation_id=presentation.id))
         if item.visibility != Visibility.SHAREABLE:
             who = _("only you") if item.visibility == Visibility.PRIVATE else _("only you and your coach")
             problems.append(Problem(v.slide, v.number, v.title,

@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from . import fixed, record, routes  # (routes registers the views on bp)
 
     extend.add(app, "portfolio.timeline", lambda owner: render_template(
-        "records/_conferences.html", records=record.ended_for(db.session(), owner.id)))
+        "records/_conferences.html", records=record.timeline(db.session(), owner.id)))
     extend.add(app, "portfolio.item", lambda item: render_template(
         "records/_item_feedback.html", item_feedback=service.for_item(db.session(), item.id)))
     extend.add(app, "live.ended", lambda conference: render_template("records/_record_link.html",

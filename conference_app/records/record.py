@@ -95,6 +95,15 @@ def ended_for(s: Session, student_id: int) -> list[Conference]:
                        .order_by(Conference.ended_at.desc(), Conference.id.desc())))
 
 
+def timeline(s: Session, student_id: int) -> list[tuple[Conference, str]]:
+    """The records in the student's portfolio, newest first, each with its presentation's title."""
+    conferences_ = ended_for(s, student_id)
+    ids = {c.presentation_id for c in conferences_}
+    rows = s.exec(select(Presentation.id, Presentation.title).where(Presentation.id.in_(ids))).all() if ids else []
+    titles = {pid: title for pid, title in rows}
+    return [(c, titles.get(c.presentation_id, "")) for c in conferences_]
+
+
 def save_reflection(s: Session, conference: Conference, body: str) -> ConferenceReflection:
     body = clean_text(body, 5000, _("reflection"), required=False)
     reflection = s.exec(select(ConferenceReflection)

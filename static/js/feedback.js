@@ -29,6 +29,13 @@
     var position = form.querySelector("[data-position]");
     if (shown && position) position.value = shown.dataset.position;
   }, true);
+  // An earlier "Sent." goes as soon as the next message is sent or refused (the browser's own check too).
+  ["submit", "invalid"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var form = e.target.closest && e.target.closest("[data-feedback-form]"), status = form && form.querySelector("[data-send-status]");
+      if (status) status.textContent = "";
+    }, true);
+  });
 
   /* ---- the outbox: messages that could not be sent wait on the phone (localStorage, with their key) and go
      by themselves when the connection is back; the server stores a key once, so a retry never doubles. */
@@ -124,12 +131,22 @@
   }
   // "Me too": which questions this phone joined (the server counts each phone once; this keeps the button down)
   function remembered(id) { try { return window.localStorage.getItem("me-too:" + id) === "1"; } catch (e) { return false; } }
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var button = e.detail.elt;
-    if (!button.matches || !button.matches("[data-me-too-button]") || !e.detail.successful) return;
-    try { window.localStorage.setItem("me-too:" + e.detail.target.id, "1"); } catch (err) { /* private mode */ }
-    adopt(document.getElementById(e.detail.target.id));
+  // Remembered when sent (a push may replace the item before the answer comes), forgotten if refused.
+  function meToo(e) {
+    var b = e.detail.requestConfig ? e.detail.requestConfig.elt : e.detail.elt;
+    return b && b.matches && b.matches("[data-me-too-button]") && b.closest("li") ? "me-too:" + b.closest("li").id : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var key = meToo(e);
+    if (key) try { window.localStorage.setItem(key, "1"); } catch (err) { /* private mode */ }
   });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var key = meToo(e);
+    if (!key) return;
+    if (!e.detail.successful) try { window.localStorage.removeItem(key); } catch (err) { /* private mode */ }
+    adopt(document.getElementById(key.slice(7)));
+  });
+  document.addEventListener("htmx:load", function (e) { if (e.target.parentNode === feed) adopt(e.target); });
 
   // Moderators: "Most asked first" keeps the feed ordered by how many phones joined each question.
   var sortButton = document.querySelector("[data-sort-me-too]");
@@ -159,7 +176,12 @@
   socket.on("feedback", place);
   socket.on("feedback_hidden", function (data) {
     var el = document.getElementById("fb-" + data.id);
-    if (el) el.remove();
+    // its sender keeps it, told that the others no longer see it
+    if (el && el.classList.contains("fb--mine")) {
+      var note = el.appendChild(document.createElement("p"));
+      note.className = "hint";
+      note.textContent = feed.dataset.hid;
+    } else if (el) el.remove();
   });
   socket.on("feedback_list", function (data) {
     swap(feed, data.html, "innerHTML");

@@ -107,6 +107,7 @@
       .then(function (html) {
         browsing = position;
         slideBox.innerHTML = html;
+        if (slideBox.getBoundingClientRect().top < 0) window.scrollTo(0, 0); // scrolled down: show it
         setCount(position, live ? live.total : 0);
         updateBrowse();
       })

@@ -75,11 +75,13 @@ def test_three_phones_presenter_coach_and_the_record(app, make, open_page, sign_
     screenshot(coach, "feedback-coach-panel")
     screenshot(gran, "feedback-phone")
 
-    # the coach hides Mum's question: it vanishes from every phone, and stays marked for the coach
+    # the coach hides Mum's question: it vanishes from the other phones, Mum is told it was not shown to
+    # everyone, and it stays marked for the coach
     coach.locator(".fb", has_text="mix that red").get_by_role("button", name="Hide").click()
     coach.locator(".fb--hidden", has_text="mix that red").wait_for()
-    for page in (mum, dad, gran):
+    for page in (dad, gran):
         page.locator("#feedback-feed .fb", has_text="mix that red").wait_for(state="detached")
+    mum.locator("#feedback-feed .fb", has_text="mix that red").locator("text=Not shown to everyone.").wait_for()
     presenter.locator(".fb--hidden", has_text="mix that red").wait_for()
     mum.reload()
     mum.wait_for_selector("[data-live-status][data-state=live]")
@@ -90,8 +92,8 @@ def test_three_phones_presenter_coach_and_the_record(app, make, open_page, sign_
     coach.locator("[data-save-status]", has_text="Saved").first.wait_for()
     coach.fill("#action-new", "Paint one picture a week")
     coach.click("text=Add action")
-    coach.locator(".action-row input[name=text]").first.wait_for()
-    assert coach.locator(".action-row input[name=text]").first.input_value() == "Paint one picture a week"
+    coach.locator(".action-row textarea[name=text]").first.wait_for()
+    assert coach.locator(".action-row textarea[name=text]").first.input_value() == "Paint one picture a week"
     coach.set_viewport_size(LAPTOP)
     screenshot(coach, "feedback-coach-panel")
 

@@ -137,7 +137,7 @@ def test_a_whole_portfolio_day(make, open_page, sign_in, screenshot, live_server
                         else "My science report, two pages")
         laptop.select_option("#visibility", "shareable")
         laptop.get_by_role("button", name="Save", exact=True).click()
-        laptop.wait_for_url(re.compile(r"/portfolio/items/\d+$"))
+        laptop.wait_for_url(re.compile(re.escape(pres_url) + "$"))  # Save returns to the presentation
         laptop.goto(pres_url + "/readiness")
     laptop.get_by_text("Ready: every slide can be shown to the audience.").wait_for()
     shot(laptop, "readiness-ready")
@@ -220,7 +220,7 @@ def test_a_whole_portfolio_day(make, open_page, sign_in, screenshot, live_server
     coach_phone.locator("[data-save-status]", has_text="Saved").first.wait_for()
     coach_phone.fill("#action-new", "Read one chapter book a week")
     coach_phone.get_by_text("Add action").click()
-    coach_phone.locator(".action-row input[name=text]").first.wait_for()
+    coach_phone.locator(".action-row textarea[name=text]").first.wait_for()
     shot(coach_phone, "coach-panel")
 
     # 9. The student ends it; the family phone gets the closing form

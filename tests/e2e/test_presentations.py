@@ -162,7 +162,7 @@ def test_pages_look_right(app, open_page, sign_in, student, deck, size, screensh
     first.locator("input[name$='-minutes']").fill("3")
     with page.expect_response(lambda r: "/slides/" in r.url and r.request.method == "POST"):
         first.locator("textarea[name$='-talking_points']").fill("Say thank you")
-    page.wait_for_function("() => document.getElementById('total-time').textContent.trim() === '7:00'")
+    page.wait_for_function("() => document.getElementById('total-time').textContent.trim() === '7 min planned'")
     page.goto(f"/presentations/{deck.id}/readiness")
     assert "Tessellation" in page.inner_text("main")
     screenshot(page, "readiness")

@@ -289,7 +289,7 @@ def test_the_record_of_a_scripted_conference_has_everything(app, cast):
     for who in ("owner", "coach"):
         page = cast.client(who).get(f"/conferences/{cid}/record").text
         assert "Conference record" in page and "Spring conference" in page
-        assert "3:00" in page  # duration
+        assert "3 min" in page  # duration
         for name, role in (("Mum", "family"), ("Dad", "family"), ("Mr Gov", "governor"), ("Ms Okafor", "coach")):
             assert re.search(rf"{name} <span class=\"badge\">{role}</span>", page), name
         slide0, slide1, slide3 = (page.index(t) for t in ("SLIDE-ZERO", "First picture", "LATER-WORK"))

@@ -75,3 +75,35 @@ def test_a_phone_is_limited_and_bad_reactions_are_refused(app, live_server, scho
     # the presenter cannot react (only phones do)
     assert presenter.sio.call("react", {"kind": "clap"}, timeout=5)["ok"] is False
     assert _counts(app, cid) == {(0, "heart"): 3}
+
+
+def test_another_conferences_phone_never_reaches_this_one_and_an_ended_one_takes_none(
+        app, make, live_server, school, phones):
+    cid, code = school.conference.id, school.conference.code
+    other = make.conference(make.student("zoe"))
+    presenter = Phone(live_server, signed_in(live_server, "amara"), cid, view="presenter")
+    theirs = joined(live_server, other.code, "Their mum")
+    their_phone = Phone(live_server, theirs, other.id)
+    mum = Phone(live_server, joined(live_server, code, "Mum"), cid)
+    phones.extend([presenter, their_phone, mum])
+    presenter.slide_at(0)
+    their_phone.slide_at(0)
+    assert their_phone.sio.call("react", {"kind": "wow"}, timeout=5) == {"ok": True}
+    # the same phone asking for this conference's room is not let in, so it can react only into its own
+    try:
+        sneaking = Phone(live_server, theirs, cid)
+        phones.append(sneaking)
+        answer = sneaking.sio.call("react", {"kind": "wow"}, timeout=5) if sneaking.sio.connected else {"ok": False}
+        assert answer["ok"] is False
+    except Exception as refused:  # refused at connect: the Socket.IO client raises
+        assert "onnect" in type(refused).__name__ + str(refused)
+    assert mum.sio.call("react", {"kind": "think"}, timeout=5) == {"ok": True}
+    presenter.wait_for("reaction", lambda d: d["kind"] == "think")
+    assert not [d for name, d in presenter.events if name == "reaction" and d["kind"] == "wow"]
+    assert _counts(app, cid) == {(0, "think"): 1}
+    assert _counts(app, other.id) == {(0, "wow"): 1}
+    with app.app_context():
+        s = db.session()
+        conferences.end(s, s.get(Conference, cid))
+    assert mum.sio.call("react", {"kind": "think"}, timeout=5)["ok"] is False if mum.sio.connected else True
+    assert _counts(app, cid) == {(0, "think"): 1}  # the record's count stays what it was
