@@ -48,7 +48,9 @@ class ItemForm(FlaskForm):
     body = TextAreaField(_l("Your writing"), validators=[Length(max=50000)],
                          description=_l("You can use Markdown: **bold**, *italic*, # headings, - lists."))
     url = URLField(_l("Web address"), filters=[with_scheme],
-                   validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+                   validators=[Optional(), URL(require_tld=False, message=_l(
+                       "This does not look like a web address. Write it like scratch.mit.edu/projects/123.")),
+                       Length(max=2000)])
 
     def validate_url(self, field):
         if field.data and not field.data.strip().lower().startswith(("https://", "http://")):

@@ -22,7 +22,8 @@ def test_a_link_typed_without_https_is_stored_with_it(app, make, login_as):
     with app.app_context():
         assert db.session().exec(select(PortfolioItem)).one().url == "https://scratch.mit.edu/projects/123"
     bad = student.post("/portfolio/new/link", data={"title": "T", "url": "not an address", "visibility": "coach"})
-    assert bad.status_code == 422  # still an address that cannot be one
+    assert bad.status_code == 422  # still an address that cannot be one, said in our words
+    assert "does not look like a web address" in bad.text and "Invalid URL" not in bad.text
 
 
 def test_a_damaged_picture_is_refused_in_our_own_words(make, login_as):
