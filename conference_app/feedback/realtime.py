@@ -4,13 +4,15 @@ Stored first, then rendered once per audience and fanned out:
 - moderators (presenter view, coach panel: the presenter room) get every item, hidden ones marked;
 - phones (the audience room) get a participant-safe rendering of visible items when the conference
   shows everyone's feedback; otherwise only the author's phone (its participant room) gets its own.
-- hiding pushes `feedback_hidden` to the audience room; hidden items are never rendered for phones
-  again (pushes, `feedback_sync` on every (re)connect, page loads all read `service.for_audience`).
+- hiding pushes `feedback_hidden` to the audience room; a hidden item is never rendered for another phone
+  again (pushes, `feedback_sync` on every (re)connect, page loads all read `service.for_audience`), and its
+  sender's phone keeps it, marked "Not shown to everyone."
 """
 from flask import Flask, render_template
 from flask_babel import force_locale
 
 from .. import db, languages
+from ..live import decks
 from ..live.pushes import (audience_languages, audience_room, emit, participant_room, per_language, presenter_room,
                            staff_languages)
 from ..live import sockets
@@ -64,14 +66,15 @@ def on_feedback_sync(sid: str, data=None):
     conference = s.get(Conference, client.conference_id)
     if conference is None:
         return {"ok": False}
-    if client.view == PRESENTER:
-        html = render_items(service.for_moderators(s, conference), True)
-    elif client.view == FOLLOWER:
-        participant = s.get(Participant, client.participant_id)
-        if participant is None or participant.removed:
-            return {"ok": False}
-        html = render_items(service.for_audience(s, conference, participant), False)
-    else:
-        return {"ok": True}
+    with decks.rendering():  # (the items' buttons are URLs: a Socket.IO event has no request of its own)
+        if client.view == PRESENTER:
+            html = render_items(service.for_moderators(s, conference), True)
+        elif client.view == FOLLOWER:
+            participant = s.get(Participant, client.participant_id)
+            if participant is None or participant.removed:
+                return {"ok": False}
+            html = render_items(service.for_audience(s, conference, participant), False)
+        else:
+            return {"ok": True}
     emit("feedback_list", {"html": html, "show_all": conference.show_feedback}, to=sid)
     return {"ok": True}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select, update
+from sqlmodel import Session, or_, select, update
 
 from ..models import (Action, ActionOwner, Conference, ConferenceNote, ConferenceState, FamilyForm, Feedback,
                       FeedbackKind, FeedbackMeToo, Goal, GoalStatus, Participant, Slide, utcnow)
@@ -141,13 +141,12 @@ def for_moderators(s: Session, conference: Conference, views=None) -> list[Entry
 
 
 def for_audience(s: Session, conference: Conference, participant: Participant | None) -> list[Entry]:
-    """What one phone may see: never hidden feedback; others' only when the conference shows it."""
-    where = [Feedback.hidden.is_(False)]
+    """What one phone may see: others' visible feedback when the conference shows it, and its own (a hidden one
+    too, so that its sender is told it was not shown to everyone rather than seeing it vanish)."""
+    own = Feedback.participant_id == (participant.id if participant is not None else None)
     if not conference.show_feedback:
-        if participant is None:
-            return []
-        where.append(Feedback.participant_id == participant.id)
-    return _entries(s, conference, *where, audience=True)
+        return _entries(s, conference, own, audience=True) if participant is not None else []
+    return _entries(s, conference, or_(Feedback.hidden.is_(False), own), audience=True)
 
 
 def entry(s: Session, feedback: Feedback, audience: bool) -> Entry:
