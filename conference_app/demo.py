@@ -190,6 +190,11 @@ def melody_wav(seed: int) -> io.BytesIO:
             env = min(1, i / 400) * max(0, 1 - i / (rate * 0.35))
             sample = env * (0.6 * math.sin(2 * math.pi * f * i / rate) + 0.2 * math.sin(4 * math.pi * f * i / rate))
             frames += struct.pack("<h", int(sample * 12000))
+    return _wav(frames, rate)
+
+
+def _wav(frames: bytearray, rate: int) -> io.BytesIO:
+    """16-bit mono samples as a WAV file in memory."""
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
         w.setnchannels(1)
@@ -211,14 +216,7 @@ def voice_wav(seconds: float = 3.0) -> io.BytesIO:
         phase = 2 * math.pi * pitch * t
         sample = sum(math.sin(k * phase) / k for k in range(1, 7)) * syllable
         frames += struct.pack("<h", int(sample * 7000))
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(bytes(frames))
-    buf.seek(0)
-    return buf
+    return _wav(frames, rate)
 
 
 ESSAY = """# Why our town needs a library of things
