@@ -5,10 +5,7 @@ and writes to their family; a family answers its invitation and, on the day, lan
 Who may (see also access.py): the admin every day and slot; a coach the slots of their students; a student
 their own slot; a family only its own invitation (the signed token), and on the day only that day.
 """
-from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, refresh
 from flask_babel import gettext as _
@@ -20,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import db, languages
 from ..answers import changed, refuse
 from ..auth.guards import role_required
+from ..live import codes
 from ..models import (CoachWindow, Conference, DaySpace, Family, FamilyAway, FamilyStudent, Invitation,
                       PortfolioDay, Presentation, Role, Slot, TutorGroup, User)
 from ..network import join_base
@@ -62,11 +60,8 @@ def who_names() -> dict[str, str]:
 
 
 def _qr_svg(url: str) -> Markup:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
-    buf = BytesIO()
-    image.save(buf)
-    svg = buf.getvalue().decode()
+    """The QR code inline in a printed letter (without the SVG file's XML declaration)."""
+    svg = codes.qr_svg(url)
     return Markup(svg[svg.index("<svg"):])
 
 
@@ -388,6 +383,9 @@ def print_invitations(day_id: int):
     spaces_by_id = {sp.id: sp.name for sp in service.spaces_of(s, day)}
     pages = []
     for invitation in invitations:
+        # a QR code is a few milliseconds of CPU: between letters the event loop serves the conferences
+        # running meanwhile, so printing a whole day's letters never holds up a slide change for long
+        current_app.extensions["socketio"].sleep(0)
         family = s.get(Family, invitation.family_id)
         with force_locale(languages.valid(family.language) or "en"):
             letter = service.letter(s, invitation)

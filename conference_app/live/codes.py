@@ -4,6 +4,10 @@
 attempts rate-limited per address, finding any open conference by guessing is hopeless.
 """
 import secrets
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 8
@@ -25,3 +29,12 @@ def looks_valid(code: str) -> bool:
 def spaced(code: str) -> str:
     """For reading aloud: 'ABCD EFGH'."""
     return f"{code[:4]} {code[4:]}"
+
+
+def qr_svg(url: str) -> str:
+    """A link as a QR code: SVG (crisp at any size, on screen and on paper), a quiet border of 2 modules."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=2,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buf = BytesIO()
+    image.save(buf)
+    return buf.getvalue().decode()

@@ -1,8 +1,5 @@
 from flask_babel import gettext as _
-from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -54,11 +51,8 @@ def lobby(conference_id: int):
 def qr(conference_id: int):
     """The join link as a QR code: SVG, crisp at any size."""
     conference = conference_for_presenter(conference_id)
-    image = qrcode.make(join_url(conference), image_factory=qrcode.image.svg.SvgPathImage, border=2,
-                        error_correction=qrcode.constants.ERROR_CORRECT_M)
-    buf = BytesIO()
-    image.save(buf)
-    return Response(buf.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+    return Response(codes.qr_svg(join_url(conference)), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, no-store"})
 
 
 @bp.post("/conferences/<int:conference_id>/start")
