@@ -1,7 +1,8 @@
 """Named extension points: how a feature adds to another's pages and steps without the other naming it.
 
-A lower feature names a point in its template (`{{ extension("live.follower", ...) }}`, and
-`extension_scripts("live.follower")` for the scripts that go with it) or in its code (`first`, `allowed`);
+A lower feature names a point in its template (`{{ extension("live.presenter", ...) }}`, and
+`extension_scripts("live.presenter")` for the scripts that go with it) or in its code (`render`, `first`,
+`allowed`);
 a higher feature registers what it adds there in its own `init_app` with `add`. Lower layers never import,
 include or link to higher ones; a point with nothing registered adds nothing.
 """

@@ -1,8 +1,9 @@
 """Live conferences: starting, joining by code or QR, presenting, following, ending.
 
 `sockets` (connections, identity and the events clients send), `pushes` (what the server sends),
-`decks` (the slides rendered once per conference, checked against the stored version) and `writer`
-(slide changes stored in batches, then pushed).
+`decks` (the slides rendered once per conference, checked against the stored version), `shells` (the
+pages every phone of a conference gets alike, rendered once) and `writer` (slide changes stored in
+batches, then pushed).
 """
 from flask import Blueprint, Flask, render_template
 
@@ -13,13 +14,14 @@ def init_app(app: Flask) -> None:
     """Besides its own pages: who may see a media file on a phone, and "Start conference" in the editor."""
     from .. import extend
     from ..portfolio.items import item_changed
-    from . import decks, routes, sockets  # noqa: F401  (routes: registers the views on bp)
+    from . import decks, routes, shells, sockets  # noqa: F401  (routes: registers the views on bp)
     from .access import follower_may_see_media
 
     extend.add(app, "media.allow", follower_may_see_media)
     extend.add(app, "presentations.editor", lambda pres, can_edit: render_template("live/_start.html", pres=pres)
                if can_edit else "")
     decks.init_app(app)
+    shells.init_app(app)
     sockets.init_app(app)
     item_changed.connect(_work_changed, sender=app)
     app.register_blueprint(bp)

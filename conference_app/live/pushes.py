@@ -111,6 +111,11 @@ def push_participants(conference_id: int) -> None:
     current_app.extensions["live_participants"].changed(conference_id)
 
 
+def push_presence(conference_id: int, participant_id: int, online: bool) -> None:
+    """A participant's phone connected (or their last one left): stored and pushed with the others."""
+    current_app.extensions["live_participants"].changed(conference_id, {participant_id: online})
+
+
 def push_removed(conference: Conference, participant_id: int) -> None:
     """Tell the removed phone to leave; every process closes its connections (`sockets.drop_participant`)."""
     emit("removed", {"url": url_for("live.join", code=conference.code)}, to=participant_room(participant_id))
@@ -125,23 +130,27 @@ def push_ended(conference: Conference) -> None:
 
 
 class ParticipantLists:
-    """The presenter's participant list, pushed at most once per conference every `delay` seconds.
+    """Who is connected, stored and pushed to the presenter's participant list at most once every `delay`
+    seconds for all conferences.
 
-    When a school's families arrive together (or its Wi-Fi drops), every join and every disconnect
-    marks its conference; the list is rendered and pushed once for all of them.
+    When a school's families arrive together (or its Wi-Fi drops), every connect and disconnect is noted
+    here; one flush stores them all (`conferences.set_presence`: a statement each way, not a write per
+    phone) and renders each changed conference's list once.
     """
 
     def __init__(self, app, delay: float = 0.25):
         self.app, self.delay = app, delay
         self.dirty: set[int] = set()
+        self.online: dict[int, bool] = {}  # participant id -> connected, not stored yet
         self.scheduled = False
         self.renders = 0  # lists rendered so far (tests check a storm of joins renders few)
+        self.flushes = 0  # presence stored so far, in one transaction each
 
-    def changed(self, conference_id: int) -> None:
-        if not self._may_be_watched(conference_id):
-            return
-        self.dirty.add(conference_id)
-        if not self.scheduled:
+    def changed(self, conference_id: int, online: dict[int, bool] | None = None) -> None:
+        self.online.update(online or {})
+        if self._may_be_watched(conference_id):
+            self.dirty.add(conference_id)
+        if (self.dirty or self.online) and not self.scheduled:
             self.scheduled = True
             self.app.extensions["socketio"].start_background_task(self._flush)
 
@@ -157,7 +166,15 @@ class ParticipantLists:
         self.app.extensions["socketio"].sleep(self.delay)
         self.scheduled = False
         ids, self.dirty = self.dirty, set()
+        online, self.online = self.online, {}
         with self.app.app_context():
+            if online:
+                try:
+                    conferences.set_presence(db.session(), online)
+                    self.flushes += 1
+                except Exception:  # (the lists still go out; who is connected is noted again on their next connect)
+                    db.session().rollback()
+                    self.app.logger.exception("presence of %s participants not stored", len(online))
             for conference_id in sorted(ids):
                 try:
                     self._push(conference_id)

@@ -2,6 +2,7 @@ from flask_babel import gettext as _
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import access, db, extend, languages
 from ..answers import back_to, changed
@@ -10,7 +11,7 @@ from ..network import join_base
 from ..models import AudienceRole, ConferenceState, User
 from ..presentations.access import editable_or_abort
 from ..presentations.slides import readiness
-from . import bp, codes, conferences, decks, pushes
+from . import bp, codes, conferences, decks, pushes, shells
 from .access import conference_for_presenter, current_participant, remember_participant, was_removed
 from .forms import CodeForm, JoinForm
 
@@ -190,6 +191,10 @@ def join(code: str):
         return render_template("live/closed.html", reason="locked", conference=conference), 423
     owner = s.get(User, conference.owner_id)
     as_coach = access.coaches(current_user, conference.owner_id)
+    if request.method == "GET" and not as_coach and shells.shareable():  # what every scanning phone gets
+        return shells.page(("join", conference.id, conference.code, owner.display_name),
+                           lambda: render_template("live/join.html", form=JoinForm(), conference=conference,
+                                                   owner=owner, as_coach=False))
     form = JoinForm()
     if as_coach and request.method == "GET":
         form.name.data = current_user.display_name
@@ -231,9 +236,20 @@ def follow(code: str):
 
 
 def _follower_page(s, conference, participant):
-    return render_template("live/follow.html", conference=conference, participant=participant,
-                           owner_name=s.get(User, conference.owner_id).display_name,
-                           slide_html=decks.render_audience(conference))
+    """The slide as it is now, with the phone's own panels under it (shared by every phone: `shells`)."""
+    owner_name = s.get(User, conference.owner_id).display_name
+    panels = extend.render("live.follower", conference=conference, participant=participant)
+
+    def render(name=participant.display_name, panels=panels):
+        return render_template("live/follow.html", conference=conference, participant_name=name, panels=panels,
+                               owner_name=owner_name, slide_html=decks.render_audience(conference))
+
+    if not shells.shareable():
+        return render()
+    key = ("follow", conference.id, conference.code, conference.state, conference.position, conference.deck_version,
+           owner_name)
+    return shells.page(key, lambda: render(shells.NAME, Markup(shells.PANELS)), name=participant.display_name,
+                       panels=panels)
 
 
 @bp.get("/live/<code>/slides/<int:position>")

@@ -18,7 +18,7 @@ from flask_babel.speaklater import LazyString
 
 from .. import db, languages
 from ..models import MAX_ID, Conference, ConferenceState
-from . import bus, conferences, decks, pushes
+from . import bus, decks, pushes
 from .access import current_participant, may_present
 from .pushes import audience_room, in_language, participant_room, presenter_room, screen_room
 from .writer import SlideWriter
@@ -251,16 +251,14 @@ def _connect(app: Flask, sid: str, environ: dict, auth) -> bool:
         server.enter_room(sid, in_language(room, client.language), namespace="/")
         if client.participant_id:
             server.enter_room(sid, participant_room(client.participant_id), namespace="/")
-            conferences.set_online(db.session(), client.participant_id, True)
-            pushes.push_participants(client.conference_id)
+            pushes.push_presence(client.conference_id, client.participant_id, True)
     return True
 
 
 def on_disconnect(sid: str, reason=None) -> None:
     client = _clients().remove(sid)
     if client and client.participant_id and not _clients().of_participant(client.participant_id):
-        conferences.set_online(db.session(), client.participant_id, False)
-        pushes.push_participants(client.conference_id)
+        pushes.push_presence(client.conference_id, client.participant_id, False)
 
 
 def on_sync(sid: str, data=None) -> dict:
