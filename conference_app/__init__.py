@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from . import clock, db, extend, languages, text
+from . import clock, db, extend, languages, static_files, text
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 from .models import MAX_ID
 
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     text.init_app(app)
     extend.init_app(app)
     compress.init_app(app)
+    static_files.init_app(app, app.config["COMPRESS_MIMETYPES"])
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

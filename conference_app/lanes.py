@@ -1,4 +1,5 @@
-"""Requests that a whole room of phones sends at once, handled a few at a time.
+"""Keeping the event loop free: requests that a whole room of phones sends at once, handled a few at a
+time (lanes), and blocking or CPU-heavy calls run in a thread beside the loop (`off_loop`).
 
 Under gevent every request shares one event loop. When 300 phones send feedback in the same second,
 starting all 300 at once (cookie session, CSRF check, rate limit, database write, render, push)
@@ -37,3 +38,13 @@ def open(app: Flask, method: str, pattern: str, width: int = 2) -> None:  # (lan
         app.extensions["lanes"] = _Lanes(app.wsgi_app)
         app.wsgi_app = app.extensions["lanes"]
     app.extensions["lanes"].lanes.append((method, re.compile(pattern), threading.BoundedSemaphore(width)))
+
+
+def off_loop(call, *args):
+    """Run a blocking or CPU-heavy call (a file copy, a password hash, compressing a file) in gevent's thread
+    pool when serving with gevent, so the loop keeps turning; else here."""
+    from gevent import get_hub, monkey
+
+    if monkey.is_module_patched("socket"):
+        return get_hub().threadpool.apply(call, args)
+    return call(*args)

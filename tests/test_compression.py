@@ -1,11 +1,13 @@
 """Response compression (Flask-Compress): text is compressed, media and Range requests are not, and the
 Vary header keeps both HX-Request and Accept-Encoding."""
 import gzip
+from pathlib import Path
 
+import brotli
 import pytest
 from sqlmodel import select
 
-from conference_app import db
+from conference_app import db, static_files
 from conference_app.models import MediaFile
 
 GZIP = {"Accept-Encoding": "gzip"}
@@ -40,6 +42,30 @@ def check(path, plain, packed):
     assert len(packed.get_data()) < len(body) / 2
     assert {"hx-request", "accept-encoding"} <= vary(packed)
     assert {"hx-request", "accept-encoding"} <= vary(plain)
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_static_file_is_compressed_once_whoever_asks(client, monkeypatch, encoding):
+    """Every new phone asks for the same files at nine o'clock: compressed the first time, then sent as
+    they are; a browser holding the compressed copy gets a 304."""
+    calls = []
+    real = static_files._compress
+    monkeypatch.setattr(static_files, "_compress", lambda *args: calls.append(args) or real(*args))
+    monkeypatch.setattr(static_files, "_bodies", {})
+    path = "/static/js/live.js"
+    answers = [client.get(path, headers={"Accept-Encoding": "gzip, deflate, br" if encoding == "br" else "gzip"})
+               for _ in range(3)]
+    assert len(calls) == 1
+    original = (Path(client.application.static_folder) / "js/live.js").read_bytes()
+    for answer in answers:
+        assert answer.status_code == 200 and answer.headers["Content-Encoding"] == encoding
+        assert (brotli.decompress(answer.data) if encoding == "br" else gzip.decompress(answer.data)) == original
+        assert int(answer.headers["Content-Length"]) == len(answer.data) < len(original)
+        assert "accept-encoding" in vary(answer)
+    etag = answers[0].headers["ETag"]
+    assert etag.endswith(f':{encoding}"')
+    again = client.get(path, headers={"Accept-Encoding": encoding, "If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
 
 
 def test_range_requests_are_never_compressed(client):

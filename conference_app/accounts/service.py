@@ -14,6 +14,7 @@ from sqlmodel import Session, delete, select
 from ..auth.accounts import is_coach_of
 from ..auth import sessions
 from ..auth.passwords import check_password
+from ..lanes import off_loop
 from ..live.codes import ALPHABET
 from ..models import PasswordToken, User, utcnow
 from werkzeug.security import generate_password_hash
@@ -26,26 +27,14 @@ class PasswordError(ValueError):
     pass
 
 
-def _off_loop(fn, *args):
-    """Run fn in gevent's thread pool when the process is monkey-patched (the server), else here."""
-    try:
-        from gevent import get_hub
-        from gevent.monkey import is_module_patched
-    except ImportError:  # pragma: no cover
-        return fn(*args)
-    if is_module_patched("threading"):
-        return get_hub().threadpool.spawn(fn, *args).get()
-    return fn(*args)
-
-
 def hash_password(password: str) -> str:
     """The app's hash (auth/passwords.py's method), computed outside the event loop."""
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    return _off_loop(generate_password_hash, password, method)
+    return off_loop(generate_password_hash, password, method)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    return bool(password_hash) and _off_loop(check_password, password_hash, password)
+    return bool(password_hash) and off_loop(check_password, password_hash, password)
 
 
 def one_time_password() -> str:

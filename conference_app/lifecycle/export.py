@@ -20,7 +20,7 @@ from .. import db
 from ..feedback import service as feedback
 from ..feedback.service import OWNER_LABELS
 from ..goals.goals import all_goals
-from ..media.worker import off_loop
+from ..lanes import off_loop
 from ..models import ExportJob, MediaFile, PortfolioItem, User, Visibility, utcnow
 from ..portfolio import items as portfolio_items
 from ..records import record

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlmodel import Session, delete, func, select
 
-from ..media.worker import off_loop
+from ..lanes import off_loop
 from ..models import (AuditEntry, Conference, Family, FamilyStudent, Feedback, Goal, MediaFile, Participant,
                       PortfolioItem, Presentation, PrivateLink, RecordFile, RecordSlide, Role, User)
 

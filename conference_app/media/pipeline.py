@@ -24,6 +24,7 @@ import pillow_heif
 import pypdfium2 as pdfium
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from ..lanes import off_loop
 from ..models import ItemKind
 from . import sound
 
@@ -98,7 +99,7 @@ def ingest(stream, media_root: Path, memory_mb: int = 1536, workers: int = 2) ->
     try:
         target.mkdir(parents=True)
         raw = target / "upload.tmp"
-        size = worker.off_loop(_copy, stream, raw)
+        size = off_loop(_copy, stream, raw)
         if size == 0:
             raise Rejected(_("The file is empty."))
         result = worker.process(raw, target, folder, memory_mb, workers)

@@ -137,15 +137,6 @@ def process(raw: Path, target: Path, folder: str, memory_mb: int, workers: int) 
     return pipeline.Ingested(files=files, **answer)
 
 
-def off_loop(call, *args):
-    """Run a blocking call (a file copy) in gevent's thread pool when serving with gevent, else here."""
-    from gevent import get_hub, monkey
-
-    if monkey.is_module_patched("socket"):
-        return get_hub().threadpool.apply(call, args)
-    return call(*args)
-
-
 def _answer(job: dict) -> dict:
     try:
         return asdict(pipeline.process(Path(job["raw"]), Path(job["target"]), job["folder"]))

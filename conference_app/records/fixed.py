@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from ..live import conferences
 from ..media.pipeline import remove_folder
-from ..media.worker import off_loop
+from ..lanes import off_loop
 from ..models import (Conference, ConferenceState, ItemKind, RecordFile, RecordSlide, SlideKind, SlideVisit,
                       utcnow)
 from ..presentations.slides import SlideView

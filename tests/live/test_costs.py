@@ -13,7 +13,7 @@ from sqlmodel import select
 from conference_app import db
 from conference_app.live import conferences
 from conference_app.live.sockets import IndexedManager
-from conference_app.models import Conference, SlideVisit
+from conference_app.models import Conference, Participant, SlideVisit
 from tests.live.clients import Phone, joined, signed_in
 
 
@@ -97,3 +97,38 @@ def test_a_burst_from_many_conferences_is_one_statement_on_postgresql(app, datab
         assert set(positions) == {2}
         open_visits = s.exec(select(SlideVisit).where(SlideVisit.ended_at.is_(None))).all()
         assert sorted((v.conference_id, v.position) for v in open_visits) == sorted((c.id, 2) for c in made)
+
+
+def test_phones_leaving_together_are_stored_in_one_statement(app, make):
+    """The school's Wi-Fi drops: every disconnect is noted, and one flush stores them all."""
+    student = make.student("amara")
+    made = [make.conference(student, slides=2) for _ in range(4)]
+    ended = make.conference(student, slides=2)
+    with app.app_context():
+        s = db.session()
+        people = [Participant(conference_id=c.id, display_name=f"P{n}", role="family", token=f"t{c.id}-{n}",
+                              online=True) for c in [*made, ended] for n in range(10)]
+        s.add_all(people)
+        s.commit()
+        conferences.end(s, s.get(Conference, ended.id))
+        ids = {p.id: p.conference_id for p in people}
+    lists = app.extensions["live_participants"]
+    lists.delay = 0
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", listener)
+    try:
+        with app.app_context():
+            for participant_id, conference_id in ids.items():
+                lists.changed(conference_id, {participant_id: False})
+        deadline = time.monotonic() + 5
+        while lists.flushes < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        event.remove(app.extensions["db_engine"], "before_cursor_execute", listener)
+    assert lists.flushes == 1
+    updates = [sql for sql in statements if sql.lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 1, updates
+    with app.app_context():
+        rows = db.session().exec(select(Participant)).all()
+        assert all(not p.online and p.left_at for p in rows if p.conference_id != ended.id)
