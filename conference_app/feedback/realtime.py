@@ -10,6 +10,7 @@ Stored first, then rendered once per audience and fanned out:
 """
 from flask import Flask, render_template
 from flask_babel import force_locale
+from markupsafe import Markup
 
 from .. import db, languages
 from ..live import decks
@@ -25,8 +26,8 @@ def init_app(app: Flask) -> None:
     sockets.on(app, "feedback_sync", on_feedback_sync)
 
 
-def render_items(entries, moderator: bool) -> str:
-    return "".join(render_template("feedback/_item.html", e=e, moderator=moderator) for e in entries)
+def render_items(entries, moderator: bool) -> Markup:
+    return Markup("".join(render_template("feedback/_item.html", e=e, moderator=moderator) for e in entries))
 
 
 def push_feedback(feedback_id: int) -> None:

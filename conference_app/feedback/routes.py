@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import db
 from ..answers import back_to, changed, errors_of, fragment_or_page, refuse, saved_answer
 from ..extensions import htmx, limiter
+from ..live import shells
 from ..live.access import conference_for_presenter, current_participant, participant_tokens
 from ..models import Action, AudienceRole, Conference, Feedback, User
 from . import bp, realtime, service
@@ -21,13 +22,22 @@ def _closing_hours() -> int:
 # ---- phones: sending feedback --------------------------------------------------------------------
 
 def phone_panel(conference: Conference, participant) -> str:
-    """The feedback form and feed on the follower's phone (extension point "live.follower")."""
+    """The feedback form and feed on the follower's phone (extension point "live.follower"): one shell per
+    conference and state for every phone (`live.shells`), with the phone's own key and feed put in."""
     s = db.session()
-    return render_template("feedback/_phone.html", conference=conference, participant=participant,
-                           feedback_entries=service.for_audience(s, conference, participant),
-                           form=new_feedback_form(conference),
-                           coach_panel=conference.is_open and participant.role == AudienceRole.COACH
-                           and current_user.is_authenticated and current_user.id == participant.user_id)
+    feed = realtime.render_items(service.for_audience(s, conference, participant), moderator=False)
+    coach_panel = (conference.is_open and participant.role == AudienceRole.COACH and current_user.is_authenticated
+                   and current_user.id == participant.user_id)
+
+    def render(me=participant.id, client_key=None, feed=feed):
+        return render_template("feedback/_phone.html", conference=conference, me=me, feed=feed,
+                               form=new_feedback_form(conference, key=client_key), coach_panel=coach_panel)
+
+    if coach_panel or not shells.shareable():
+        return render()
+    return shells.page(("feedback", conference.id, conference.code, conference.show_feedback, conference.position),
+                       lambda: render(shells.mark("me"), shells.mark("client_key"), shells.mark("feed")),
+                       me=participant.id, client_key=service.new_key(), feed=feed)
 
 
 def moderation_panel(conference: Conference) -> str:
@@ -41,9 +51,9 @@ def _sender() -> str:
     return "feedback:" + (",".join(participant_tokens()) or request.remote_addr or "")
 
 
-def new_feedback_form(conference: Conference, kind: str = "question") -> FeedbackForm:
+def new_feedback_form(conference: Conference, kind: str = "question", key: str | None = None) -> FeedbackForm:
     """An empty form with a fresh key (feedback.js puts one made on the phone in its place)."""
-    return FeedbackForm(formdata=None, kind=kind, client_key=service.new_key(), position=conference.position)
+    return FeedbackForm(formdata=None, kind=kind, client_key=key or service.new_key(), position=conference.position)
 
 
 def _too_fast(_limit):

@@ -2,7 +2,6 @@ from flask_babel import gettext as _
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from .. import access, db, extend, languages
 from ..answers import back_to, changed
@@ -248,7 +247,7 @@ def _follower_page(s, conference, participant):
         return render()
     key = ("follow", conference.id, conference.code, conference.state, conference.position, conference.deck_version,
            owner_name)
-    return shells.page(key, lambda: render(shells.NAME, Markup(shells.PANELS)), name=participant.display_name,
+    return shells.page(key, lambda: render(shells.mark("name"), shells.mark("panels")), name=participant.display_name,
                        panels=panels)
 
 

@@ -3,7 +3,8 @@
 At nine o'clock a school's families join within a minute, and rendering the join page and the follower
 page afresh for each of them was most of what a join cost the server. A shell is such a page rendered
 once for everything it depends on (the conference and its state, the language, the address), with marks
-where each phone's own parts go: its CSRF token, its name, the panels under the slide (its own feedback).
+where each phone's own parts go: its CSRF token, its name, its own feedback. Features use it for their
+parts of the follower page too (feedback's panel).
 
 Only pages for phones nobody is signed in on, with no message waiting for them, are shared (a signed-in
 coach's page has their own header). The marks hold a NUL, which no stored text can (`text.py` strips
@@ -20,7 +21,13 @@ from markupsafe import Markup, escape
 
 from .. import languages
 
-CSRF, NAME, PANELS = "\x00csrf\x00", "\x00name\x00", "\x00panels\x00"
+CSRF = "\x00csrf\x00"
+
+
+def mark(name: str) -> Markup:
+    """Where a phone's own part goes in a shell (`page(..., name=value)` puts it there)."""
+    return Markup(f"\x00{name}\x00")
+
 
 SIZE_BYTES = 32 * 1024 * 1024  # about a thousand pages
 
@@ -53,8 +60,10 @@ def shareable() -> bool:
     return not current_user.is_authenticated and not session.get("_flashes")
 
 
-def page(key: tuple, render, name: str = "", panels: Markup | str = "") -> str:
-    """The page for this phone: the shared shell with its own CSRF token, name and panels in place."""
-    shell = current_app.extensions["live_shells"].page(key, render)
-    return (shell.replace(CSRF, generate_csrf()).replace(NAME, str(escape(name)))
-            .replace(PANELS, str(panels)))
+def page(key: tuple, render, **parts) -> str:
+    """The page for this phone: the shared shell with its own CSRF token, and each `mark(name)` replaced by
+    `parts[name]` (text is escaped; Markup goes in as it is)."""
+    html = current_app.extensions["live_shells"].page(key, render).replace(CSRF, generate_csrf())
+    for name, value in parts.items():
+        html = html.replace(mark(name), str(escape(value)))
+    return html
