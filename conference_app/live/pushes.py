@@ -39,8 +39,21 @@ def emit(event: str, data: dict, to: str) -> None:
     current_app.extensions["socketio"].emit(event, data, to=to)
 
 
+def occupied(room: str) -> bool:
+    """Whether anyone is in this room: known in one process; with a message queue the room may have
+    connections in another process, so always."""
+    if current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        return True
+    return current_app.extensions["socketio"].server.manager.occupied(room)
+
+
 def audience_languages(conference_id: int) -> set[str]:
-    """The languages the conference's phones are in (stored on each participant)."""
+    """The languages the conference's phones are in: in one process, the language rooms someone is in (no
+    query per push: a burst changes 250 conferences at once); with a message queue, every language stored
+    on its participants (phones connected to another process are not known here)."""
+    room = audience_room(conference_id)
+    if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        return {code for code in languages.LANGUAGES if occupied(in_language(room, code))}
     rows = db.session().exec(select(Participant.language).distinct()
                              .where(Participant.conference_id == conference_id, Participant.removed == False))  # noqa: E712
     return {code for code in rows if languages.valid(code)}
@@ -155,12 +168,8 @@ class ParticipantLists:
             self.app.extensions["socketio"].start_background_task(self._flush)
 
     def _may_be_watched(self, conference_id: int) -> bool:
-        """Whether a presenter view may be open: in one process, someone in the presenter room; with a
-        message queue, always (the view may be connected to another process)."""
-        if self.app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-            return True
-        rooms = self.app.extensions["socketio"].server.manager.rooms.get("/", {})
-        return presenter_room(conference_id) in rooms
+        """Whether a presenter view may be open (someone in the presenter room, or anywhere with a queue)."""
+        return occupied(presenter_room(conference_id))
 
     def _flush(self) -> None:
         self.app.extensions["socketio"].sleep(self.delay)
@@ -176,6 +185,8 @@ class ParticipantLists:
                     db.session().rollback()
                     self.app.logger.exception("presence of %s participants not stored", len(online))
             for conference_id in sorted(ids):
+                if not self._may_be_watched(conference_id):  # its presenter left meanwhile (the Wi-Fi dropped)
+                    continue
                 try:
                     self._push(conference_id)
                 except Exception:  # (one conference's list must not stop the others')

@@ -7,6 +7,7 @@ context, with no request context or cookie decoding per event) and answers throu
 (the client's acknowledgement); pushes go through `pushes.emit`.
 """
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import socketio as python_socketio
@@ -117,9 +118,12 @@ class IndexedManager(RoomIndex, python_socketio.Manager):
     """One process: a push to a room nobody is in (a conference without a projector screen) is dropped
     before its packet is built."""
 
+    def occupied(self, room: str, namespace: str = "/") -> bool:
+        return room in self.rooms.get(namespace, {})
+
     def emit(self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs):
         room = to or room
-        if isinstance(room, str) and room not in self.rooms.get(namespace, {}):
+        if isinstance(room, str) and not self.occupied(room, namespace):
             return
         return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, **kwargs)
 
@@ -153,17 +157,19 @@ def init_app(app: Flask) -> None:
     bus.init_app(app)
     app.extensions["live_bus"].on("participant_removed", drop_participant)
     socketio.server.on("connect", lambda sid, environ, auth=None: _connect(app, sid, environ, auth), namespace="/")
-    for event, handler in (("disconnect", on_disconnect), ("sync", on_sync), ("goto", on_goto)):
+    on(app, "disconnect", on_disconnect, speaks=False)  # (a Wi-Fi dropping is a thousand at once)
+    for event, handler in (("sync", on_sync), ("goto", on_goto)):
         on(app, event, handler)
 
 
-def on(app: Flask, event: str, handler) -> None:
-    """Register `handler(sid, data)` for a client event; it runs in an app context and its return value
-    is the client's acknowledgement. Features add their own events this way (feedback's `feedback_sync`)."""
+def on(app: Flask, event: str, handler, speaks: bool = True) -> None:
+    """Register `handler(sid, data)` for a client event; it runs in an app context (and in the connection's
+    language, unless it `speaks` no text) and its return value is the client's acknowledgement. Features add
+    their own events this way (feedback's `feedback_sync`)."""
     def run(sid, data=None, *_rest):
         with app.app_context():
             client = client_of(sid)
-            with force_locale(client.language if client else languages.DEFAULT):
+            with force_locale(client.language if client else languages.DEFAULT) if speaks else nullcontext():
                 try:
                     return _plain(handler(sid, data))
                 except Exception:  # (a client gets an answer, never a dropped connection)

@@ -80,9 +80,15 @@ def test_feedback_carries_its_language_and_the_presenter_sees_it(app, school, pe
 
 
 def test_a_slide_change_reaches_each_phone_in_its_language(app, school, login_as, monkeypatch):
+    """One rendering per language someone is connected in (the language rooms, in one process); a language
+    nobody reads any more (its phone left) is not rendered."""
     code, cid = school.conference.code, school.conference.id
+    manager = app.extensions["socketio"].server.manager
+    sids = {}
     for name, language in (("Gran", "ar"), ("Dad", "pl"), ("Mum", "pl")):
         login_as(None).post(f"/j/{code}?lang={language}", data={"name": name, "role": "family"})
+        sids[name] = manager.connect(f"eio-{name}", "/")  # the phone's connection, in its language's room
+        manager.enter_room(sids[name], "/", pushes.in_language(pushes.audience_room(cid), language))
     sent = []
     monkeypatch.setattr(pushes, "emit", lambda event, data, to: sent.append((event, data, to)))
     with app.app_context():
@@ -90,7 +96,19 @@ def test_a_slide_change_reaches_each_phone_in_its_language(app, school, login_as
     slides = {to: data["html"] for event, data, to in sent if event == "slide"}
     assert set(slides) == {f"conference:{cid}:ar", f"conference:{cid}:pl"}  # one rendering per language
     assert "1 من 5" in slides[f"conference:{cid}:ar"] and "1 z 5" in slides[f"conference:{cid}:pl"]
+    manager.basic_disconnect(sids["Gran"], "/")
     with app.app_context():
+        assert pushes.audience_languages(cid) == {"pl"}
+
+
+def test_with_a_message_queue_the_languages_are_those_stored_on_the_participants(app, school, login_as):
+    """Phones connected to another process are not in this one's rooms: the stored languages decide."""
+    code, cid = school.conference.code, school.conference.id
+    for name, language in (("Gran", "ar"), ("Dad", "pl")):
+        login_as(None).post(f"/j/{code}?lang={language}", data={"name": name, "role": "family"})
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://127.0.0.1:6379/0"  # (read per push; no server is started)
+    with app.app_context():
+        assert pushes.audience_languages(cid) == {"ar", "pl"}
         s = db.session()
         conferences.remove(s, s.get(Conference, cid), _participant(app, "Gran").id)
         assert pushes.audience_languages(cid) == {"pl"}
