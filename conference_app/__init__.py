@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
-from . import clock, db, extend, languages, static_files, text
+from . import clock, db, extend, lanes, languages, static_files, text
 from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
 from .models import MAX_ID
 
@@ -63,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     # but browsers on plain http (a school's LAN) offer only gzip and deflate.
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["zstd", "br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
+    lanes.init_app(app)  # (first: its before_request parses uploads before anything reads their form)
     db.init_app(app)
     clock.init_app(app)
     languages.init_app(app)

@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     extend.add(app, "media.allow", lambda _file, item: can_view(current_user, item))
     # a class uploading at once: each upload's body is read and parsed (in Python, on the event loop)
     # only when a media worker is about to be free, not all twenty at the same moment
-    lanes.open(app, "POST", r"/portfolio/upload", width=app.config["MEDIA_WORKERS"] + 1)
+    lanes.open(app, "POST", r"/portfolio/upload", width=app.config["MEDIA_WORKERS"] + 1, parse_off_loop=True)
     app.add_template_filter(markdown_html, "markdown")
     app.add_template_global(media_url)
     app.add_template_global(visibility_name)

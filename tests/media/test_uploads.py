@@ -292,3 +292,31 @@ def test_a_stored_pdf_keeps_no_document_metadata(app, as_student):
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
         assert len(pdf.pages) == 1
+
+
+def test_an_uploads_body_is_parsed_beside_the_event_loop(app, as_student, monkeypatch):
+    """Under gevent, Werkzeug's multipart parser (pure Python, tens of milliseconds for a photo) runs in a
+    thread beside the loop: here, where `off_loop` runs it (a thread of its own), and the photo arrives whole."""
+    import threading
+
+    from conference_app import lanes
+
+    parsed_in = []
+    real_parse = lanes._parse
+
+    def in_a_thread(call, *args):
+        answer = []
+        thread = threading.Thread(target=lambda: answer.append(call(*args)))
+        thread.start()
+        thread.join()
+        return answer[0]
+
+    monkeypatch.setattr(lanes, "_serving_with_gevent", lambda: True)
+    monkeypatch.setattr(lanes, "off_loop", in_a_thread)
+    monkeypatch.setattr(pipeline, "off_loop", lambda call, *args: call(*args))
+    monkeypatch.setattr(lanes, "_parse", lambda *args: parsed_in.append(threading.get_ident()) or real_parse(*args))
+    photo = jpeg_bytes(size=(64, 48))
+    answer = upload(as_student, "photo.jpg", photo)
+    assert answer.status_code == 201
+    assert parsed_in and parsed_in[0] != threading.get_ident()
+    assert len(stored(app)) >= 1
