@@ -8,13 +8,14 @@ bp = Blueprint("reactions", __name__)
 
 def init_app(app: Flask) -> None:
     from .. import extend
-    from ..live import sockets
+    from ..live import shells, sockets
     from . import service
 
     service.init_app(app)
     sockets.on(app, "react", service.on_react)
-    extend.add(app, "live.follower", lambda conference, participant: render_template(
-        "reactions/_buttons.html", kinds=service.KINDS), scripts=("js/reactions.js",))
+    extend.add(app, "live.follower", lambda conference, participant: shells.page(  # the same on every phone
+        ("reactions",), lambda: render_template("reactions/_buttons.html", kinds=service.KINDS)),
+               scripts=("js/reactions.js",))
     for point in ("live.presenter", "live.screen"):
         extend.add(app, point, lambda conference: render_template("reactions/_strip.html"),
                    scripts=("js/reactions.js",))

@@ -52,7 +52,7 @@ def test_phones_joining_together_share_one_rendering_of_each_page_and_each_joins
         assert answer.status_code == 200 and 'data-live="follower"' in answer.text
         assert _token(answer.text) != shells.CSRF and "\x00" not in answer.text
     assert len(tokens) == 8  # every phone its own token
-    assert shells_.renders == 3  # the join page, the follower page and its feedback panel: once each
+    assert shells_.renders == 4  # the join page, the follower page, its feedback panel and reactions: once each
     with csrf_app.app_context():
         names = db.session().exec(select(Participant.display_name)
                                   .where(Participant.conference_id == school.conference.id)).all()
