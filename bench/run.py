@@ -245,7 +245,7 @@ def run_target(target, a, tmp):
                    upload_files=upload_files(tmp, a.uploads), feedback_phones=a.feedback_phones,
                    storm="join_storm" in a.scenarios.split(","), storm_phones=a.storm_phones,
                    storm_window_ms=int(a.storm_window * 1000),
-                   wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client, warmup=a.warmup)
+                   wave=a.wave, deadline_s=a.timeout - 10, server_pids=[proc.pid], client=a.gen_client, warmup=a.warmup)
         cfg_path = tmp / f"gen-{target}.json"
         cfg_path.write_text(json.dumps(cfg))
         gen_cmd = ["node", str(GEN_DIR / "gen.js"), str(cfg_path)]
