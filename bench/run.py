@@ -4,12 +4,17 @@ One command, e.g. from the repo root:
 
     .venv/bin/python bench/run.py                      # 1000 followers, 250 conferences
     .venv/bin/python bench/run.py --quick              # 100 followers, 25 conferences (CI)
+    .venv/bin/python bench/run.py --layout production --database-url postgresql+psycopg://... # nginx, 2 processes vs 1
 
 It installs the Node parts (npm ci), starts each server itself on a free port
 (our app under gevent's production WSGI server, the peer under node), seeds
 it, runs the `burst` and `staggered` scenarios against both with the same
 generator, prints a table and one JSON line per scenario, and stops every
 process it started. Every step has a timeout.
+
+With --layout production the targets are the production layout instead (bench/production.py): nginx
+in front of two `serve` processes on PostgreSQL and Redis, then the same with one process, and the
+JSON lines compare them.
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import production
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -57,7 +65,13 @@ def parse_args(argv=None):
     p.add_argument("--storm-window", type=float, default=10, help="join_storm: seconds over which they start")
     p.add_argument("--uploads", type=int, default=20, help="during_uploads: 12-MP photos uploaded at once")
     p.add_argument("--feedback-phones", type=int, default=300, help="during_feedback: phones sending at once")
-    p.add_argument("--targets", default="app,peer", help="comma list of app, peer")
+    p.add_argument("--targets", help="comma list of app, peer, nginx-N (the production layout with N processes); "
+                                     "default app,peer, or nginx-2,nginx-1 with --layout production")
+    p.add_argument("--layout", choices=("direct", "production"), default="direct",
+                   help="production: nginx in front of two `serve` processes against one, on PostgreSQL "
+                        "(--database-url) and Redis (--redis-url)")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0",
+                   help="the production layout's message queue and rate limits")
     p.add_argument("--app-seed", default=DEFAULT_APP_SEED)
     p.add_argument("--app-serve", default=DEFAULT_APP_SERVE)
     p.add_argument("--app-args", default="", help="extra arguments appended to --app-serve")
@@ -73,6 +87,9 @@ def parse_args(argv=None):
     a = p.parse_args(argv)
     if a.quick:
         a.followers, a.conferences, a.advances = 100, 25, 5
+    a.targets = (a.targets or ("nginx-2,nginx-1" if a.layout == "production" else "app,peer")).split(",")
+    if any(t.startswith("nginx-") for t in a.targets) and not (a.database_url or "").startswith("postgresql"):
+        p.error("the production layout runs on PostgreSQL: give --database-url postgresql+psycopg://...")
     return a
 
 
@@ -108,31 +125,46 @@ def wait_port(port, proc, timeout=30):
     raise RuntimeError(f"server did not listen on {port} within {timeout}s")
 
 
-class MemWatch:
-    """Peak resident memory of a process and its descendants (VmHWM, MB)."""
+def tree(pid):
+    """A process and its descendants (`serve` is gunicorn and its worker; nginx, its workers)."""
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children") as f:
+                    todo.extend(int(x) for x in f.read().split())
+        except OSError:
+            pass
+    return pids
 
-    def __init__(self, pid):
-        self.pid = pid
+
+def cpu_s(pid):
+    """CPU seconds (user + system) used so far by a process and its descendants."""
+    total = 0
+    for p in tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class MemWatch:
+    """Peak resident memory of processes and their descendants (VmHWM, MB)."""
+
+    def __init__(self, pids):
+        self.pids = pids
         self.hwm = {}  # pid -> kB
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
 
-    def _tree(self):
-        pids, todo = [], [self.pid]
-        while todo:
-            p = todo.pop()
-            pids.append(p)
-            try:
-                for tid in os.listdir(f"/proc/{p}/task"):
-                    with open(f"/proc/{p}/task/{tid}/children") as f:
-                        todo.extend(int(x) for x in f.read().split())
-            except OSError:
-                pass
-        return pids
-
     def sample(self):
-        for p in self._tree():
+        for p in (p for pid in self.pids for p in tree(pid)):
             try:
                 with open(f"/proc/{p}/status") as f:
                     for line in f:
@@ -162,13 +194,12 @@ def cpu_stall_us():
         return None
 
 
-def start(cmd, cwd, log_path):
+def start(cmd, log_path, env=None):
+    """A process in its own group (stop() ends it with its children), in the repo, its output in log_path."""
     log(f"start: {cmd}")
-    out = open(log_path, "w")
-    return subprocess.Popen(
-        cmd if isinstance(cmd, list) else shlex.split(cmd),
-        cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    with open(log_path, "w") as out:
+        return subprocess.Popen(cmd if isinstance(cmd, list) else shlex.split(cmd), cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop(proc):
@@ -213,61 +244,102 @@ def upload_files(tmp: Path, photos: int) -> list[str]:
     return files + [str(tall)]
 
 
-def run_target(target, a, tmp):
-    """Start one server, seed it, run the generator against it, stop it."""
+# The app's limits for the run: sized for 1,250 joins and sign-ins within a few seconds (a real school's
+# come over minutes).
+APP_LIMITS = dict(JOIN_RATE_LIMIT="100000 per minute", LOGIN_RATE_LIMIT="100000 per minute",
+                  LOGIN_RATE_LIMIT_PER_ADDRESS="100000 per minute")
+
+
+def seed_app(a, fill, env, tmp):
+    """A fresh database (one for every run: --repeat), seeded by --app-seed; the generator's seed list."""
+    fresh_database(env["DATABASE_URL"], tmp)
+    subprocess.run(shlex.split(a.app_seed.format(**fill)), cwd=ROOT, env=env, check=True, timeout=300)
+    return json.loads(Path(fill["seed"]).read_text())
+
+
+@contextmanager
+def serving(target, a, tmp):
+    """Seed a target and start its servers; yield what the generator needs (url, seed, the processes to
+    measure, its environment); stop them all."""
     port = free_port()
-    seed_path = tmp / f"seed-{target}.json"
     fill = dict(python=shlex.quote(sys.executable), bin=shlex.quote(str(Path(sys.executable).parent)),
-                seed=seed_path, port=port, conferences=a.conferences, slides=a.slides)
+                seed=tmp / f"seed-{target}.json", port=port, conferences=a.conferences, slides=a.slides)
+    served = dict(url=f"http://127.0.0.1:{port}", log=tmp / f"server-{target}.log", nginx=None, stack=None,
+                  gen_env=None)
+    if target.startswith("nginx-"):
+        # the production layout (bench/production.py), each run in a folder of its own
+        n = int(target.removeprefix("nginx-"))
+        stack = production.Stack(Path(tempfile.mkdtemp(prefix=f"{target}-", dir=tmp)),
+                                 [free_port() for _ in range(n)], (free_port(), free_port()), a.database_url,
+                                 a.redis_url, APP_LIMITS)
+        seed = seed_app(a, fill, stack.render(), tmp)
+        try:
+            stack.start(start)
+            wait_port(stack.https_port, stack.nginx)
+            yield dict(served, url=stack.url, seed=seed, procs=stack.apps, nginx=stack.nginx, stack=stack,
+                       log=stack.base, gen_env={**os.environ, "NODE_EXTRA_CA_CERTS": str(stack.cert)})
+        finally:
+            for proc in [stack.nginx, *stack.apps]:
+                if proc:
+                    stop(proc)
+        return
     if target == "app":
-        # The app's settings for the run: its own database and media; limits sized for 1,250 joins
-        # from one address in a few seconds (a real school spreads them over many phones).
-        database_url = a.database_url or f"sqlite:///{tmp / 'bench.db'}"
-        fresh_database(database_url, tmp)  # a fresh database for every run (--repeat)
-        os.environ.update(DATABASE_URL=database_url, MEDIA_ROOT=str(tmp / "media"),
-                          SECRET_KEY="bench", JOIN_RATE_LIMIT="100000 per minute",
-                          LOGIN_RATE_LIMIT="100000 per minute", LOGIN_RATE_LIMIT_PER_ADDRESS="100000 per minute")
-        subprocess.run(shlex.split(a.app_seed.format(**fill)), cwd=ROOT, check=True, timeout=300)
-        seed = json.loads(seed_path.read_text())
+        env = {**os.environ, "DATABASE_URL": a.database_url or f"sqlite:///{tmp / 'bench.db'}",
+               "MEDIA_ROOT": str(tmp / "media"), "SECRET_KEY": "bench", **APP_LIMITS}
+        seed = seed_app(a, fill, env, tmp)
         cmd = a.app_serve.format(**fill) + (" " + a.app_args if a.app_args else "")
     else:
-        seed = [{"conference": i + 1, "code": f"P{i + 1:05d}"} for i in range(a.conferences)]
+        env, seed = None, [{"conference": i + 1, "code": f"P{i + 1:05d}"} for i in range(a.conferences)]
         cmd = ["node", str(PEER_DIR / "server.js"), str(port)]
-    server_log = tmp / f"server-{target}.log"
-    proc = start(cmd, ROOT, server_log)
+    proc = start(cmd, served["log"], env)
     try:
         wait_port(port, proc)
-        mem = MemWatch(proc.pid)
-        scenarios = [sc for sc in a.scenarios.split(",") if (target == "app" or not sc.startswith("during_"))
+        yield dict(served, seed=seed, procs=[proc])
+    finally:
+        stop(proc)
+
+
+def run_target(target, a, tmp):
+    """Start one target's servers, seed them, run the generator against them, stop them."""
+    with serving(target, a, tmp) as served:
+        procs = served["procs"]
+        mem = MemWatch([p.pid for p in procs])
+        scenarios = [sc for sc in a.scenarios.split(",") if (target != "peer" or not sc.startswith("during_"))
                      and sc not in ("join_storm", "mass_leave")]
-        cfg = dict(target=target, url=f"http://127.0.0.1:{port}", seed=seed, followers=a.followers,
-                   advances=a.advances, scenarios=scenarios, slides=a.slides,
+        cfg = dict(target="peer" if target == "peer" else "app", url=served["url"], seed=served["seed"],
+                   followers=a.followers, advances=a.advances, scenarios=scenarios, slides=a.slides,
                    upload_files=upload_files(tmp, a.uploads), feedback_phones=a.feedback_phones,
                    storm="join_storm" in a.scenarios.split(","), storm_phones=a.storm_phones,
-                   storm_window_ms=int(a.storm_window * 1000),
-                   wave=a.wave, deadline_s=a.timeout - 10, server_pid=proc.pid, client=a.gen_client, warmup=a.warmup)
+                   storm_window_ms=int(a.storm_window * 1000), wave=a.wave, deadline_s=a.timeout - 10,
+                   server_pids=[p.pid for p in procs], nginx_pids=[served["nginx"].pid] if served["nginx"] else [],
+                   client=a.gen_client, warmup=a.warmup)
         cfg_path = tmp / f"gen-{target}.json"
         cfg_path.write_text(json.dumps(cfg))
         gen_cmd = ["node", str(GEN_DIR / "gen.js"), str(cfg_path)]
         if a.gen_nice:
             gen_cmd = ["nice", "-n", str(a.gen_nice)] + gen_cmd
-        stall0, t0 = cpu_stall_us(), time.monotonic()
-        res = subprocess.run(gen_cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=a.timeout)
-        stall1, t1 = cpu_stall_us(), time.monotonic()
+        stall0, t0, cpu0 = cpu_stall_us(), time.monotonic(), [cpu_s(p.pid) for p in procs]
+        res = subprocess.run(gen_cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=a.timeout,
+                             env=served["gen_env"])
+        stall1, t1, cpu1 = cpu_stall_us(), time.monotonic(), [cpu_s(p.pid) for p in procs]
         peak = mem.stop()
         results = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
         if res.returncode != 0:
-            log(f"generator for {target} exited {res.returncode}; server log: {server_log}")
+            log(f"generator for {target} exited {res.returncode}; server log: {served['log']}")
         for r in results:
+            r["target"] = target
             r["peak_rss_mb"] = peak
             # share of the run during which something on the machine waited for a CPU
             r["cpu_pressure_pct"] = (round((stall1 - stall0) / 1e4 / (t1 - t0), 1)
                                      if stall0 is not None and stall1 is not None else None)
-        if proc.poll() is not None:
-            log(f"{target} server died (exit {proc.returncode}); log: {server_log}")
+            if served["stack"]:
+                # how nginx spread the phones: join forms posted to each process, its CPU over the whole run
+                r["joins_per_process"] = served["stack"].joins()
+                r["cpu_s_per_process"] = [round(b - a, 1) for a, b in zip(cpu0, cpu1)]
+        for p in procs:
+            if p.poll() is not None:
+                log(f"{target} server died (exit {p.returncode}); log: {served['log']}")
         return results
-    finally:
-        stop(proc)
 
 
 def merge(rs):
@@ -291,11 +363,33 @@ def merge(rs):
     return out
 
 
+def layout_lines(results):
+    """One JSON line per scenario: two processes behind nginx, against one behind it (`one_`: the
+    production layout, message queue included) and, when run too, one without nginx or message queue
+    (`direct_`, target `app`). `ratio_p95_one_to_two`: how many times lower the p95 is with two processes
+    (the issue asks for 1.6 at the storm)."""
+    keys = ("p50_ms", "p95_ms", "p99_ms", "max_ms", "missed", "out_of_order", "errors", "joined", "cpu_s",
+            "cpu_ms_per_join", "nginx_cpu_s", "server_cpu_ms_per_advance", "nginx_cpu_ms_per_advance",
+            "unloaded_p95_ms", "peak_rss_mb", "first_errors")
+    lines = []
+    for sc, two in results["nginx-2"].items():
+        line = {"scenario": sc, "layout": "production", "processes": 2, **{k: two[k] for k in keys if k in two},
+                "joins_per_process": two.get("joins_per_process"), "cpu_s_per_process": two.get("cpu_s_per_process")}
+        for target, name in (("nginx-1", "one"), ("app", "direct")):
+            other = results.get(target, {}).get(sc)
+            if other:
+                line.update({f"{name}_{k}": other[k] for k in keys if k in other})
+                line[f"ratio_p95_{name}_to_two"] = (round(other["p95_ms"] / two["p95_ms"], 2)
+                                                    if other.get("p95_ms") and two.get("p95_ms") else None)
+        lines.append(json.dumps(line))
+    return lines
+
+
 def table(rows):
     cols = ["target", "scenario", "followers", "conferences", "p50_ms", "p95_ms", "p99_ms", "max_ms",
             "p95_round_median_ms",
             "missed", "out_of_order", "peak_rss_mb", "server_cpu_ms_per_advance", "gen_cpu_ms_per_advance",
-            "cpu_pressure_pct", "p95_runs"]
+            "nginx_cpu_ms_per_advance", "cpu_pressure_pct", "p95_runs", "joins_per_process"]
     widths = [max([len(c)] + [len(str(r.get(c))) for r in rows]) for c in cols]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
     out = [line, "-" * len(line)]
@@ -309,7 +403,7 @@ def main(argv=None):
     if not a.no_install:
         npm_ci(PEER_DIR)
         npm_ci(GEN_DIR)
-    targets = a.targets.split(",")
+    targets = a.targets
     with tempfile.TemporaryDirectory(prefix="showcase-bench-") as d:
         tmp = Path(d)
         runs = {t: {} for t in targets}  # target -> scenario -> [result per repeat]
@@ -319,12 +413,12 @@ def main(argv=None):
                     runs[t].setdefault(r["scenario"], []).append(r)
         results = {t: {sc: merge(rs) for sc, rs in by_sc.items()} for t, by_sc in runs.items()}
         if os.environ.get("BENCH_KEEP_LOGS"):
-            for f in tmp.glob("server-*.log"):
+            for f in [*tmp.glob("server-*.log"), *tmp.glob("nginx-*/app-*.log")]:
                 print(f"--- {f.name}\n{f.read_text()[-3000:]}", file=sys.stderr)
     rows = [r for t in targets for r in results[t].values()]
     print(table(rows))
-    lines = []
-    for sc in a.scenarios.split(","):
+    lines = layout_lines(results) if "nginx-2" in targets else []
+    for sc in a.scenarios.split(",") if not lines else ():
         app, peer = results.get("app", {}).get(sc), results.get("peer", {}).get(sc)
         unloaded = results.get("app", {}).get("staggered")
         if sc in ("join_storm", "mass_leave") and app:
@@ -384,7 +478,10 @@ def main(argv=None):
     if a.json_out:
         Path(a.json_out).write_text("\n".join(lines) + "\n")
     ok = all(r.get("missed", 0) == 0 and r.get("out_of_order", 0) == 0 and r.get("errors", 0) == 0 for r in rows)
-    return 0 if ok else 1
+    spread = all(all(r.get("joins_per_process", [1])) for r in rows)
+    if not spread:
+        log("a process of the production layout got no phones: nginx did not spread them")
+    return 0 if ok and spread else 1
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ const fs = require("fs");
 const { performance } = require("perf_hooks");
 const { io } = require("socket.io-client");
 const WebSocket = require("ws");
+const zlib = require("zlib");
 
 const cfg = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const {
   target, // "app" | "peer"
-  url, // http://127.0.0.1:PORT
+  url, // http://127.0.0.1:PORT, or https:// through nginx (NODE_EXTRA_CA_CERTS trusts its certificate)
   seed, // [{conference, code, username, password}]
   followers: N,
   advances: K,
@@ -52,22 +53,48 @@ function rand() {
 }
 
 // ---------------------------------------------------------------- HTTP flow
-function cookieJar() {
-  const jar = new Map();
-  return {
-    take(res) {
-      for (const sc of res.headers.getSetCookie()) {
-        const [pair] = sc.split(";");
-        const i = pair.indexOf("=");
-        jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
-      }
-    },
-    header() {
-      return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-    },
-    has: (k) => jar.has(k),
-  };
+// Every phone talks from its own source address (Linux routes all of 127.0.0.0/8 here): nginx hashes
+// the address to pick a process, as it would phones on the school's Wi-Fi. They send a Referer, as
+// browsers do (over HTTPS, Flask-WTF checks it).
+const http = require(url.startsWith("https:") ? "https" : "http");
+const ACCEPT = { "Accept-Encoding": "gzip, deflate, br", "User-Agent": "Mozilla/5.0 (Linux; Android 9) bench",
+                 Referer: url + "/" };
+
+function request(method, path, { headers = {}, body = null, localAddress }) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url + path);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method, localAddress,
+                               headers: { ...ACCEPT, ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) },
+                               agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        let buf = Buffer.concat(chunks);
+        const enc = res.headers["content-encoding"];
+        try {
+          if (enc === "br") buf = zlib.brotliDecompressSync(buf);
+          else if (enc === "gzip") buf = zlib.gunzipSync(buf);
+          else if (enc === "deflate") buf = zlib.inflateSync(buf);
+        } catch (e) { return reject(e); }
+        resolve({ status: res.statusCode, headers: res.headers, text: buf.toString() });
+      });
+    });
+    req.on("error", reject);
+    req.setTimeout(30000, () => req.destroy(new Error("timeout")));
+    if (body) req.write(body);
+    req.end();
+  });
 }
+
+function cookiesOf(res, jar = new Map()) {
+  for (const sc of [].concat(res.headers["set-cookie"] || [])) {
+    const [pair] = sc.split(";");
+    const i = pair.indexOf("=");
+    jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+  }
+  return jar;
+}
+const cookieHeader = (jar) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
 function csrfFrom(html) {
   const m =
@@ -79,32 +106,26 @@ function csrfFrom(html) {
 
 // GET a form, POST it back with the CSRF token; return the cookie header. Signing in answers
 // with a redirect (303), joining with the follower page itself (200).
-async function formFlow(path, fields, expected) {
-  const jar = cookieJar();
-  const r1 = await fetch(url + path, { redirect: "manual" });
+async function formFlow(path, fields, expected, localAddress) {
+  const r1 = await request("GET", path, { localAddress });
   if (r1.status !== 200) throw new Error(`GET ${path}: ${r1.status}`);
-  jar.take(r1);
-  const token = csrfFrom(await r1.text());
-  const body = new URLSearchParams({ ...fields, csrf_token: token });
-  const r2 = await fetch(url + path, {
-    method: "POST",
-    redirect: "manual",
-    body,
-    headers: { Cookie: jar.header(), "Content-Type": "application/x-www-form-urlencoded" },
+  const jar = cookiesOf(r1);
+  const body = new URLSearchParams({ ...fields, csrf_token: csrfFrom(r1.text) }).toString();
+  const r2 = await request("POST", path, {
+    localAddress, body, headers: { Cookie: cookieHeader(jar), "Content-Type": "application/x-www-form-urlencoded" },
   });
-  const html = await r2.text();
   if (r2.status !== expected) throw new Error(`POST ${path}: ${r2.status}`);
-  jar.take(r2);
+  cookiesOf(r2, jar);
   if (!jar.has("session")) throw new Error(`POST ${path}: no session cookie`);
-  const meta = html.match(/name="csrf-token" content="([^"]+)"/);
-  return { cookie: jar.header(), csrf: meta ? meta[1] : null };
+  const meta = r2.text.match(/name="csrf-token" content="([^"]+)"/);
+  return { cookie: cookieHeader(jar), csrf: meta ? meta[1] : null };
 }
 
 // ---------------------------------------------------------------- extra load (during_* scenarios)
 // What else a school does while conferences run: students uploading photos and PDFs, a room of
 // phones sending feedback at once. Started with the scenario; the slides are measured meanwhile.
 async function csrfOf(c, path) {
-  const r = await fetch(url + path, { headers: { Cookie: c.cookie } });
+  const r = await fetch(url + path, { headers: { Cookie: c.cookie, Referer: ACCEPT.Referer } });
   const m = (await r.text()).match(/name="csrf-token" content="([^"]+)"/);
   if (!m) throw new Error(`no csrf-token on ${path}`);
   return m[1];
@@ -119,7 +140,7 @@ async function uploads(presenters) {
     const form = new FormData();
     form.append("files", new Blob([fs.readFileSync(file)]), file.split("/").pop());
     const r = await fetch(url + "/portfolio/upload", {
-      method: "POST", body: form, headers: { Cookie: p.cookie, "X-CSRFToken": token, "HX-Request": "true" },
+      method: "POST", body: form, headers: { Cookie: p.cookie, "X-CSRFToken": token, "HX-Request": "true", Referer: ACCEPT.Referer },
     });
     await r.arrayBuffer();
     return r.status;
@@ -135,7 +156,7 @@ async function feedbackStorm(followers, phones) {
                                        position: String(f.lastPosition || 0), client_key: `bench-${f.idx}-${Date.now()}`,
                                        csrf_token: f.csrf });
     const r = await fetch(`${url}/live/${f.conf.code}/feedback`, {
-      method: "POST", body, headers: { Cookie: f.cookie, "HX-Request": "true",
+      method: "POST", body, headers: { Cookie: f.cookie, "HX-Request": "true", Referer: ACCEPT.Referer,
                                        "Content-Type": "application/x-www-form-urlencoded" },
     });
     await r.arrayBuffer();
@@ -159,11 +180,13 @@ async function pool(items, conc, fn) {
 // ---------------------------------------------------------------- clients
 const ROLES = ["family", "family", "governor", "guest"];
 
-function makeClient(kind, conf, idx) {
+// The presenters' and followers' addresses: 127.1.x.y (the storm's phones have 127.0.x.y).
+function makeClient(kind, conf, idx, n) {
   return {
     kind, // "presenter" | "follower"
     conf, // seed entry
     idx,
+    address: `127.1.${Math.floor(n / 250)}.${2 + (n % 250)}`,
     cookie: null,
     socket: null,
     lastSeq: -1,
@@ -178,7 +201,7 @@ function connectRaw(c) {
   return new Promise((resolve, reject) => {
     const wsUrl = url.replace(/^http/, "ws") + "/socket.io/?EIO=4&transport=websocket";
     const headers = target === "app" ? { Cookie: c.cookie } : {};
-    const s = new WebSocket(wsUrl, { headers, perMessageDeflate: true });
+    const s = new WebSocket(wsUrl, { headers, perMessageDeflate: true, localAddress: c.address });
     c.socket = s;
     c.acks = new Map();
     c.nextAck = 0;
@@ -249,6 +272,7 @@ function connect(c) {
       reconnection: false,
       forceNew: true,
       timeout: CONNECT_TIMEOUT,
+      localAddress: c.address,
     };
     if (target === "app") {
       opts.extraHeaders = { Cookie: c.cookie };
@@ -322,8 +346,9 @@ function onSlide(c, d) {
   }
 }
 
-// CPU time (ms) used so far by the server under test (utime + stime of the
-// pid run.py gave us, its threads included) and by this generator.
+// CPU time (ms) used so far by processes run.py gave us (utime + stime of each pid and its
+// descendants, threads included): the server under test (every app process) or nginx; and by this
+// generator.
 const CLK_TCK = 100;
 function treePids(pid) {
   const out = [];
@@ -340,10 +365,10 @@ function treePids(pid) {
   }
   return out;
 }
-function serverCpuMs() {
-  if (!cfg.server_pid) return null;
+function cpuMs(pids) {
+  if (!pids || !pids.length) return null;
   let ms = 0;
-  for (const pid of treePids(cfg.server_pid)) {
+  for (const pid of pids.flatMap(treePids)) {
     try {
       const st = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
@@ -352,6 +377,8 @@ function serverCpuMs() {
   }
   return ms;
 }
+const serverCpuMs = () => cpuMs(cfg.server_pids);
+const nginxCpuMs = () => cpuMs(cfg.nginx_pids);
 function genCpuMs() {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -392,7 +419,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     });
   };
   const expected = followers.length * T;
-  const cpu0 = [serverCpuMs(), genCpuMs()];
+  const cpu0 = [serverCpuMs(), genCpuMs(), nginxCpuMs()];
   const start = performance.now();
   // the extra load starts with the first measured round (after the warm-up)
   let load = null;
@@ -428,7 +455,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   const settleUntil = performance.now() + PERIOD + SETTLE;
   while (curScenario.received < expected && performance.now() < settleUntil) await sleep(20);
   await sleep(100);
-  const cpu1 = [serverCpuMs(), genCpuMs()];
+  const cpu1 = [serverCpuMs(), genCpuMs(), nginxCpuMs()];
   const loaded = load ? await load : {};
   const lat = Float64Array.from(curScenario.lat).sort();
   let missedFollowers = 0,
@@ -467,6 +494,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     disconnected,
     server_cpu_ms_per_advance: cpu0[0] === null ? null : Math.round((cpu1[0] - cpu0[0]) / T),
     gen_cpu_ms_per_advance: Math.round((cpu1[1] - cpu0[1]) / T),
+    nginx_cpu_ms_per_advance: cpu0[2] === null ? null : Math.round((cpu1[2] - cpu0[2]) / T),
     // robust to one disturbed round on a shared machine: the median of the rounds' p95
     p95_round_median_ms: round(pct(Float64Array.from(curScenario.rounds.map((r) => pct(Float64Array.from(r).sort(), 95))).sort(), 50)),
     round_p95_ms: curScenario.rounds.map((r) => round(pct(Float64Array.from(r).sort(), 95))),
@@ -481,47 +509,8 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
 // from its own source address (127.0.x.y) and asking for compressed pages as real phones do; the time
 // from the join page's request to the first slide is measured. Then everyone leaves at once (the
 // school Wi-Fi drops): the server's CPU for it, and another conference's slide latency meanwhile.
-const http = require("http");
-const zlib = require("zlib");
-const ACCEPT = { "Accept-Encoding": "gzip, deflate, br", "User-Agent": "Mozilla/5.0 (Linux; Android 9) bench" };
-
 function sourceAddress(n) {
   return `127.0.${1 + Math.floor(n / 250)}.${2 + (n % 250)}`;
-}
-
-function request(method, path, { headers = {}, body = null, localAddress }) {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url + path);
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method, localAddress,
-                               headers: { ...ACCEPT, ...headers, ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) },
-                               agent: false }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        let buf = Buffer.concat(chunks);
-        const enc = res.headers["content-encoding"];
-        try {
-          if (enc === "br") buf = zlib.brotliDecompressSync(buf);
-          else if (enc === "gzip") buf = zlib.gunzipSync(buf);
-          else if (enc === "deflate") buf = zlib.inflateSync(buf);
-        } catch (e) { return reject(e); }
-        resolve({ status: res.statusCode, headers: res.headers, text: buf.toString() });
-      });
-    });
-    req.on("error", reject);
-    req.setTimeout(30000, () => req.destroy(new Error("timeout")));
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-function cookiesOf(res, jar = new Map()) {
-  for (const sc of [].concat(res.headers["set-cookie"] || [])) {
-    const [pair] = sc.split(";");
-    const i = pair.indexOf("=");
-    jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
-  }
-  return jar;
 }
 
 // One phone: the join page, the join, the socket, the first slide. Resolves with ms, or throws.
@@ -533,7 +522,7 @@ async function stormPhone(conf, n) {
   if (page.status !== 200) throw new Error(`join page ${page.status}`);
   cookiesOf(page, jar);
   const token = (page.text.match(/name="csrf_token"[^>]*value="([^"]+)"/) || [])[1] || "";
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const cookie = () => cookieHeader(jar);
   const joined = await request("POST", `/j/${conf.code}`, {
     localAddress, body: new URLSearchParams({ name: `Storm ${n}`, role: "family", csrf_token: token }).toString(),
     headers: { Cookie: cookie(), "Content-Type": "application/x-www-form-urlencoded" } });
@@ -563,7 +552,7 @@ async function stormPhone(conf, n) {
 
 async function joinStorm(presenters) {
   const P = cfg.storm_phones || 1000, WINDOW = cfg.storm_window_ms || 10000;
-  const cpu0 = serverCpuMs();
+  const cpu0 = serverCpuMs(), nginx0 = nginxCpuMs();
   const started = performance.now();
   const lat = [], phones = [];
   let errors = 0;
@@ -579,7 +568,7 @@ async function joinStorm(presenters) {
       if (firstErrors.length < 3) firstErrors.push(String(e.message || e));
     }
   })()));
-  const cpu1 = serverCpuMs();
+  const cpu1 = serverCpuMs(), nginx1 = nginxCpuMs();
   const sorted = Float64Array.from(lat).sort();
   const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
   return { phones, result: {
@@ -587,6 +576,7 @@ async function joinStorm(presenters) {
     p50_ms: round(pct(sorted, 50)), p95_ms: round(pct(sorted, 95)), p99_ms: round(pct(sorted, 99)),
     max_ms: round(sorted.length ? sorted[sorted.length - 1] : null),
     cpu_s: cpu0 === null ? null : round((cpu1 - cpu0) / 1000), cpu_ms_per_join: cpu0 === null ? null : round((cpu1 - cpu0) / P),
+    nginx_cpu_s: nginx0 === null ? null : round((nginx1 - nginx0) / 1000),
     duration_ms: Math.round(performance.now() - started) } };
 }
 
@@ -635,22 +625,23 @@ async function massLeave(presenters, followers, leavers) {
 
 async function main() {
   const R = seed.length;
-  const presenters = seed.map((conf, i) => Object.assign(makeClient("presenter", conf, i), { confIdx: i }));
+  const presenters = seed.map((conf, i) => Object.assign(makeClient("presenter", conf, i, i), { confIdx: i }));
   const followers = [];
   for (let j = 0; j < N; j++) {
     const i = j % R;
-    followers.push(Object.assign(makeClient("follower", seed[i], j), { confIdx: i }));
+    followers.push(Object.assign(makeClient("follower", seed[i], j, R + j), { confIdx: i }));
   }
   const t0 = performance.now();
   if (target === "app") {
     await pool(presenters, HTTP_CONC, async (p) => {
-      p.cookie = (await formFlow("/login", { username: p.conf.username, password: p.conf.password }, 303)).cookie;
+      p.cookie = (await formFlow("/login", { username: p.conf.username, password: p.conf.password }, 303,
+                                 p.address)).cookie;
     });
     await pool(followers, HTTP_CONC, async (f) => {
       Object.assign(f, await formFlow(`/j/${f.conf.code}`, {
         name: `Follower ${f.idx}`,
         role: ROLES[f.idx % ROLES.length],
-      }, 200));
+      }, 200, f.address));
     });
     log(`HTTP join flow for ${R} presenters + ${N} followers in ${Math.round(performance.now() - t0)} ms`);
   }
