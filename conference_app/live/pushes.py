@@ -39,31 +39,24 @@ def emit(event: str, data: dict, to: str) -> None:
     current_app.extensions["socketio"].emit(event, data, to=to)
 
 
-def occupied(room: str) -> bool:
-    """Whether anyone is in this room: known in one process; with a message queue the room may have
-    connections in another process, so always."""
-    if current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-        return True
-    return current_app.extensions["socketio"].server.manager.occupied(room)
-
-
 def audience_languages(conference_id: int) -> set[str]:
     """The languages the conference's phones are in: in one process, the language rooms someone is in (no
     query per push: a burst changes 250 conferences at once); with a message queue, every language stored
     on its participants (phones connected to another process are not known here)."""
-    room = audience_room(conference_id)
     if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-        return {code for code in languages.LANGUAGES if occupied(in_language(room, code))}
+        manager, room = current_app.extensions["socketio"].server.manager, audience_room(conference_id)
+        return {code for code in languages.LANGUAGES if manager.occupied(in_language(room, code))}
     rows = db.session().exec(select(Participant.language).distinct()
                              .where(Participant.conference_id == conference_id, Participant.removed == False))  # noqa: E712
     return {code for code in rows if languages.valid(code)}
 
 
 def staff_languages(conference_id: int) -> set[str]:
-    """The languages of the presenter views and the projector screen: those connected to this process;
-    every language when a message queue is in use (views connected elsewhere are not known here)."""
-    if current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-        return set(languages.LANGUAGES)
+    """The languages of the presenter views and the projector screen open now, in any process (with a
+    message queue, as counted in Redis: `views.py`)."""
+    shared = current_app.extensions["live_views"]
+    if shared is not None:
+        return shared.languages(conference_id)
     return current_app.extensions["live_clients"].staff_languages(conference_id)
 
 
@@ -168,8 +161,8 @@ class ParticipantLists:
             self.app.extensions["socketio"].start_background_task(self._flush)
 
     def _may_be_watched(self, conference_id: int) -> bool:
-        """Whether a presenter view may be open (someone in the presenter room, or anywhere with a queue)."""
-        return occupied(presenter_room(conference_id))
+        """Whether a presenter view (or the projector screen) is open, in any process."""
+        return bool(staff_languages(conference_id))
 
     def _flush(self) -> None:
         self.app.extensions["socketio"].sleep(self.delay)

@@ -19,7 +19,7 @@ from flask_babel.speaklater import LazyString
 
 from .. import db, languages
 from ..models import MAX_ID, Conference, ConferenceState
-from . import bus, decks, pushes
+from . import bus, decks, pushes, views
 from .access import current_participant, may_present
 from .pushes import audience_room, in_language, participant_room, presenter_room, screen_room
 from .writer import SlideWriter
@@ -39,10 +39,11 @@ class Client:
 class Clients:
     """This process's connections, indexed by what disconnects and removals look up."""
 
-    def __init__(self):
+    def __init__(self, shared: views.SharedViews | None = None):
         self.by_sid: dict[str, Client] = {}
         self.by_participant: dict[int, set[str]] = defaultdict(set)
         self.staff: dict[int, Counter] = defaultdict(Counter)  # conference id -> presenter/screen languages
+        self.shared = shared  # with several processes: the same counts, in Redis for the others
 
     def get(self, sid: str) -> Client | None:
         return self.by_sid.get(sid)
@@ -53,6 +54,11 @@ class Clients:
             self.by_participant[client.participant_id].add(sid)
         if client.view != FOLLOWER:
             self.staff[client.conference_id][client.language] += 1
+            self._counted(client.conference_id)
+
+    def _counted(self, conference_id: int) -> None:
+        if self.shared is not None:
+            self.shared.counted(conference_id, self.staff.get(conference_id, Counter()))
 
     def remove(self, sid: str) -> Client | None:
         client = self.by_sid.pop(sid, None)
@@ -63,6 +69,7 @@ class Clients:
                 del counts[client.language]
             if not counts:
                 del self.staff[client.conference_id]
+            self._counted(client.conference_id)
         if client and client.participant_id:
             sids = self.by_participant[client.participant_id]
             sids.discard(sid)
@@ -151,7 +158,8 @@ def init_app(app: Flask) -> None:
     socketio = SocketIO(app, async_mode=_async_mode(app), client_manager=manager, manage_session=False,
                         async_handlers=False, ping_interval=10, ping_timeout=20)
     app.wsgi_app = _without_websocket_compression(app.wsgi_app)
-    app.extensions["live_clients"] = Clients()
+    app.extensions["live_views"] = views.SharedViews(app, queue_url, channel) if queue_url else None
+    app.extensions["live_clients"] = Clients(app.extensions["live_views"])
     app.extensions["live_participants"] = pushes.ParticipantLists(app)
     app.extensions["live_writer"] = SlideWriter(app)
     bus.init_app(app)

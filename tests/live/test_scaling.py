@@ -110,3 +110,57 @@ def test_a_participant_removed_through_one_process_loses_their_socket_on_the_oth
         assert student.goto(position)["ok"]
     time.sleep(0.5)
     assert len([e for e in lurker.events if e[0] == "slide"]) == before
+
+
+def test_pushes_to_presenter_views_are_rendered_for_the_languages_open_in_any_process(two_servers, school, phones):
+    """With a message queue a process does not see the others' connections; the presenter views' languages
+    are counted in Redis, so a slide change is published once per language open, not once for each of 13."""
+    import json
+
+    a, b = two_servers
+    listener = redis.Redis.from_url(REDIS).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(a.env["SOCKETIO_CHANNEL"])
+    student = Phone(b, signed_in(b, "amara"), school.conference.id, view="presenter")  # on B, in English
+    phones.append(student)
+    student.slide_at(0)
+    while listener.get_message(timeout=0.2):  # what connecting published
+        pass
+    second_view = Phone(a, signed_in(a, "amara"), school.conference.id, view="presenter")  # on A, in English
+    phones.append(second_view)
+    second_view.slide_at(0)
+    while listener.get_message(timeout=0.2):
+        pass
+    moved = second_view.goto(1)
+    assert moved["ok"]
+    student.wait_for("presenter", lambda d: d["seq"] == moved["seq"])
+    rooms = []
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        message = listener.get_message(timeout=0.2)
+        if message:
+            body = json.loads(message["data"])
+            if body.get("event") == "presenter":
+                rooms.append(body.get("room"))
+    listener.close()
+    assert rooms == [f"conference:{school.conference.id}:presenter:en"], rooms  # both views read English
+
+
+def test_presenter_views_are_counted_again_after_redis_forgets_them(app):
+    from conference_app.live.views import SharedViews
+    from collections import Counter
+
+    channel = f"test-views-{os.getpid()}-{time.monotonic_ns()}"
+    one, other = SharedViews(app, REDIS, channel), SharedViews(app, REDIS, channel)
+    one.counted(7, Counter({"ar": 1, "en": 2}))
+    other.counted(7, Counter({"pl": 1}))
+    assert SharedViews(app, REDIS, channel).languages(7) == {"ar", "en", "pl"}
+    one.counted(7, Counter({"en": 1}))
+    assert SharedViews(app, REDIS, channel).languages(7) == {"en", "pl"}
+    redis.Redis.from_url(REDIS).delete(f"{channel}:views:7")  # Redis restarted
+    assert SharedViews(app, REDIS, channel).languages(7) == set()
+    one.refresh()
+    other.refresh()
+    assert SharedViews(app, REDIS, channel).languages(7) == {"en", "pl"}
+    other.counted(7, Counter())
+    assert SharedViews(app, REDIS, channel).languages(7) == {"en"}
+    redis.Redis.from_url(REDIS).delete(f"{channel}:views:7")
