@@ -164,3 +164,25 @@ def test_presenter_views_are_counted_again_after_redis_forgets_them(app):
     other.counted(7, Counter())
     assert SharedViews(app, REDIS, channel).languages(7) == {"en"}
     redis.Redis.from_url(REDIS).delete(f"{channel}:views:7")
+
+
+def test_a_phones_first_slide_goes_to_it_without_the_queue(two_servers, school, phones):
+    """Only this process holds the phone's connection: its sync answer is not published for every process
+    to decode (with 1,000 phones joining, that doubled a join's cost with two processes)."""
+    import json
+
+    a, _b = two_servers
+    listener = redis.Redis.from_url(REDIS).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(a.env["SOCKETIO_CHANNEL"])
+    mum = Phone(a, joined(a, school.conference.code, "Mum"), school.conference.id)
+    phones.append(mum)
+    assert mum.slide_at(0)
+    sid = mum.sio.get_sid("/")
+    published = []
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline:
+        message = listener.get_message(timeout=0.2)
+        if message:
+            published.append(json.loads(message["data"]))
+    listener.close()
+    assert not [m for m in published if m.get("room") == sid], published
