@@ -48,7 +48,8 @@ def test_phones_joining_together_share_one_rendering_of_each_page_and_each_joins
         client = csrf_app.test_client()
         page = client.get(f"/j/{code}")
         tokens.add(_token(page.text))
-        answer = client.post(f"/j/{code}", data={"csrf_token": _token(page.text), "name": f"Phone {n}", "role": "family"})
+        answer = client.post(f"/j/{code}", data={"csrf_token": _token(page.text), "name": f"Phone {n}",
+                                                  "role": "family"})
         assert answer.status_code == 200 and 'data-live="follower"' in answer.text
         assert _token(answer.text) != shells.CSRF and "\x00" not in answer.text
     assert len(tokens) == 8  # every phone its own token
