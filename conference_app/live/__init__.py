@@ -2,8 +2,9 @@
 
 `sockets` (connections, identity and the events clients send), `pushes` (what the server sends),
 `decks` (the slides rendered once per conference, checked against the stored version), `shells` (the
-pages every phone of a conference gets alike, rendered once) and `writer` (slide changes stored in
-batches, then pushed).
+pages every phone of a conference gets alike, rendered once), `views` (with several processes, the
+presenter views' languages, counted in Redis), `bus` (what every process acts on) and `writer` (slide
+changes stored in batches, then pushed).
 """
 from flask import Blueprint, Flask, render_template
 
