@@ -19,7 +19,9 @@ NASTY = 'Zoë <b>"&"</b> \'x\''
 @pytest.fixture
 def csrf_app(app, app_config):
     """The app with CSRF checks on (the tests' default is off), on the same database."""
-    return create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    csrf_app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    yield csrf_app
+    csrf_app.extensions["db_engine"].dispose()
 
 
 def _token(html: str) -> str:
