@@ -443,6 +443,9 @@ def main(argv=None):
                 "missed": app["missed"], "out_of_order": app["out_of_order"],
                 "server_cpu_ms_per_advance": app["server_cpu_ms_per_advance"],
                 "load": app.get("load"), "load_ms": app.get("load_ms"), "load_statuses": app.get("load_statuses"),
+                "load_error": app.get("error"), "round_p95_ms": app.get("round_p95_ms"),
+                "gen_loop_delay_max_ms": app.get("gen_loop_delay_max_ms"),
+                "unloaded_gen_loop_delay_max_ms": unloaded.get("gen_loop_delay_max_ms") if unloaded else None,
                 "repeats": a.repeat}))
             continue
         main_r = app or peer

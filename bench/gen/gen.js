@@ -11,7 +11,7 @@
 // Prints progress on stderr and one JSON object per scenario on stdout.
 "use strict";
 const fs = require("fs");
-const { performance } = require("perf_hooks");
+const { performance, monitorEventLoopDelay } = require("perf_hooks");
 const { io } = require("socket.io-client");
 const WebSocket = require("ws");
 const zlib = require("zlib");
@@ -123,47 +123,30 @@ async function formFlow(path, fields, expected, localAddress) {
 
 // ---------------------------------------------------------------- extra load (during_* scenarios)
 // What else a school does while conferences run: students uploading photos and PDFs, a room of
-// phones sending feedback at once. Started with the scenario; the slides are measured meanwhile.
-async function csrfOf(c, path) {
-  const r = await fetch(url + path, { headers: { Cookie: c.cookie, Referer: ACCEPT.Referer } });
-  const m = (await r.text()).match(/name="csrf-token" content="([^"]+)"/);
-  if (!m) throw new Error(`no csrf-token on ${path}`);
-  return m[1];
+// phones sending feedback at once. Started with the scenario and sent from a process of its own
+// (load.js: other devices, so its work does not delay this loop's clock); the slides are measured
+// meanwhile.
+let loader = null;
+function startLoader() {
+  if (!loader) loader = require("child_process").fork(require("path").join(__dirname, "load.js"));
 }
 
-async function uploads(presenters) {
+function extraLoad(message) {
+  startLoader();
+  return new Promise((resolve) => {
+    loader.once("message", resolve);
+    loader.send({ url, referer: ACCEPT.Referer, ...message });
+  });
+}
+
+function uploads(presenters) {
   const files = cfg.upload_files || [];
-  const started = performance.now();
-  const statuses = await Promise.all(files.map(async (file, i) => {
-    const p = presenters[i % presenters.length];
-    const token = await csrfOf(p, "/portfolio/");
-    const form = new FormData();
-    form.append("files", new Blob([fs.readFileSync(file)]), file.split("/").pop());
-    const r = await fetch(url + "/portfolio/upload", {
-      method: "POST", body: form, headers: { Cookie: p.cookie, "X-CSRFToken": token, "HX-Request": "true", Referer: ACCEPT.Referer },
-    });
-    await r.arrayBuffer();
-    return r.status;
-  }));
-  return { load: "uploads", load_ms: Math.round(performance.now() - started),
-           load_statuses: statuses.reduce((m, s) => ({ ...m, [s]: (m[s] || 0) + 1 }), {}) };
+  return extraLoad({ kind: "uploads", uploads: files.map((file, i) => ({ cookie: presenters[i % presenters.length].cookie, file })) });
 }
 
-async function feedbackStorm(followers, phones) {
-  const started = performance.now();
-  const statuses = await Promise.all(followers.slice(0, phones).map(async (f, i) => {
-    const body = new URLSearchParams({ kind: "question", body: `How did you choose this? (${i})`,
-                                       position: String(f.lastPosition || 0), client_key: `bench-${f.idx}-${Date.now()}`,
-                                       csrf_token: f.csrf });
-    const r = await fetch(`${url}/live/${f.conf.code}/feedback`, {
-      method: "POST", body, headers: { Cookie: f.cookie, "HX-Request": "true", Referer: ACCEPT.Referer,
-                                       "Content-Type": "application/x-www-form-urlencoded" },
-    });
-    await r.arrayBuffer();
-    return r.status;
-  }));
-  return { load: "feedback", load_ms: Math.round(performance.now() - started),
-           load_statuses: statuses.reduce((m, s) => ({ ...m, [s]: (m[s] || 0) + 1 }), {}) };
+function feedbackStorm(followers, phones) {
+  return extraLoad({ kind: "feedback", phones: followers.slice(0, phones).map((f) => ({
+    cookie: f.cookie, csrf: f.csrf, code: f.conf.code, position: f.lastPosition || 0, key: `bench-${f.idx}-${Date.now()}` })) });
 }
 
 async function pool(items, conc, fn) {
@@ -423,6 +406,9 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   const start = performance.now();
   // the extra load starts with the first measured round (after the warm-up)
   let load = null;
+  // how late this generator's own loop ran: a delay here is counted as latency, so it is reported
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const startLoad = () => {
     if (name === "during_uploads") load = uploads(presenters);
     else if (name === "during_feedback") {
@@ -456,6 +442,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
   while (curScenario.received < expected && performance.now() < settleUntil) await sleep(20);
   await sleep(100);
   const cpu1 = [serverCpuMs(), genCpuMs(), nginxCpuMs()];
+  loopDelay.disable();
   const loaded = load ? await load : {};
   const lat = Float64Array.from(curScenario.lat).sort();
   let missedFollowers = 0,
@@ -500,6 +487,7 @@ async function runScenario(name, presenters, followers, slidesPerConf) {
     round_p95_ms: curScenario.rounds.map((r) => round(pct(Float64Array.from(r).sort(), 95))),
     goto_acked: acked,
     goto_ack_errors: ackErrors,
+    gen_loop_delay_max_ms: round(loopDelay.max / 1e6),
     ...loaded,
   };
 }
@@ -624,6 +612,7 @@ async function massLeave(presenters, followers, leavers) {
 }
 
 async function main() {
+  if (scenarios.some((sc) => sc.startsWith("during_"))) startLoader();  // started before anything is timed
   const R = seed.length;
   const presenters = seed.map((conf, i) => Object.assign(makeClient("presenter", conf, i, i), { confIdx: i }));
   const followers = [];
