@@ -8,7 +8,10 @@ and keeps the rest waiting before any of that work starts, so the loop keeps tur
 waits for a couple of messages at most, and each phone still gets its answer within seconds.
 
 A feature opens a lane for its own routes in its `init_app`: `lanes.open(app, "POST", pattern, width)`
-(feedback for its messages; the portfolio for uploads, whose bodies are parsed on the loop).
+(feedback for its messages; the portfolio for uploads, whose bodies are parsed on the loop). The school's
+own pages (a portfolio, a presentation, the admin's lists: everything but the live conference's paths)
+share one lane, `PAGES`: twenty students opening their portfolio at once were twenty renders of tens of
+milliseconds each, and a slide change waited for all of them; in the lane it waits for a few at most.
 
 An upload's lane also takes its body's parsing off the loop (`parse_off_loop=True`): the body is read on
 the loop (waiting for the network lets everything else run), then Werkzeug's multipart parser, pure
@@ -22,6 +25,10 @@ from flask import Flask, abort, current_app, request
 
 PARSE_OFF_LOOP = "conference_app.parse_off_loop"  # the WSGI environ's key a lane sets for its requests
 CHUNK = 256 * 1024
+# A GET of anything but the live conference (its pages, the join, slide images, static files, Socket.IO's
+# polling, the health checks): the school's own pages, rendered a few at a time.
+PAGES = r"/(?!(?:live|j|join|media|static|socket\.io|healthz|readyz)(?:/|$)).*"
+PAGES_WIDTH = 4
 
 
 class _Lanes:
@@ -54,6 +61,7 @@ def open(app: Flask, method: str, pattern: str, width: int = 2,  # (lanes.open r
 def init_app(app: Flask) -> None:
     """Before any other extension's before_request (they read the form: CSRF, text cleaning)."""
     app.before_request(_parse_off_loop)
+    open(app, "GET", PAGES, PAGES_WIDTH)
 
 
 def _parse_off_loop() -> None:

@@ -7,15 +7,17 @@ process and language, so every process renders for the languages open anywhere, 
 
 A process rewrites its fields every `REFRESH` seconds and the hash expires after `TTL`: after a Redis
 restart the counts are back within seconds, and a process that died leaves fields that only cost an
-extra rendering until the hash expires. Each process reads a conference's languages at most once a second.
+extra rendering until the hash expires. Each process reads a conference's languages at most once a second,
+and remembers them for at most `READ_MAX` conferences (a school's day, however long it runs).
 """
 import secrets
 import time
 from collections import Counter
 
+from cachetools import TTLCache
 from flask import Flask
 
-REFRESH, TTL, FRESH = 20, 60, 1.0
+REFRESH, TTL, FRESH, READ_MAX = 20, 60, 1.0, 4096
 
 
 class SharedViews:
@@ -25,7 +27,7 @@ class SharedViews:
         self.app, self.redis = app, redis.Redis.from_url(url)
         self.prefix, self.process = f"{channel}:views:", secrets.token_hex(4)
         self.mine: dict[int, Counter] = {}  # this process's views: conference id -> languages
-        self.read: dict[int, tuple[float, set[str]]] = {}  # conference id -> (when, languages)
+        self.read: TTLCache[int, set[str]] = TTLCache(READ_MAX, FRESH, timer=time.monotonic)  # id -> languages
         app.extensions["socketio"].start_background_task(self._refresh)
 
     def counted(self, conference_id: int, counts: Counter) -> None:
@@ -49,17 +51,16 @@ class SharedViews:
         self.read.pop(conference_id, None)
 
     def languages(self, conference_id: int) -> set[str]:
-        now = time.monotonic()
         seen = self.read.get(conference_id)
-        if seen and now - seen[0] < FRESH:
-            return seen[1]
+        if seen is not None:
+            return seen
         try:
             fields = self.redis.hgetall(self.prefix + str(conference_id))
             codes = {field.decode().split(":", 1)[1] for field, n in fields.items() if int(n) > 0}
         except Exception:  # (Redis unreachable: this process's own views at least)
             self.app.logger.exception("conference %s: presenter views not read from Redis", conference_id)
             codes = set(self.mine.get(conference_id, ()))
-        self.read[conference_id] = (now, codes)
+        self.read[conference_id] = codes
         return codes
 
     def refresh(self) -> None:

@@ -186,3 +186,22 @@ def test_a_phones_first_slide_goes_to_it_without_the_queue(two_servers, school, 
             published.append(json.loads(message["data"]))
     listener.close()
     assert not [m for m in published if m.get("room") == sid], published
+
+
+def test_languages_read_from_redis_are_remembered_briefly_and_for_a_bounded_number_of_conferences(app, monkeypatch):
+    from collections import Counter
+
+    from conference_app.live import views
+
+    monkeypatch.setattr(views, "READ_MAX", 16)
+    channel = f"test-views-{os.getpid()}-{time.monotonic_ns()}"
+    reader, writer = views.SharedViews(app, REDIS, channel), views.SharedViews(app, REDIS, channel)
+    for conference_id in range(100):
+        reader.languages(conference_id)
+    assert len(reader.read) <= 16  # a long day's conferences are not all kept
+    assert reader.languages(7) == set()
+    writer.counted(7, Counter({"uk": 1}))
+    assert reader.languages(7) == set()  # read less than a second ago
+    time.sleep(views.FRESH + 0.1)
+    assert reader.languages(7) == {"uk"}
+    redis.Redis.from_url(REDIS).delete(f"{channel}:views:7")
