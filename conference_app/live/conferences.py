@@ -128,7 +128,8 @@ def set_presence(s: Session, online: dict[int, bool]) -> None:
                       .where(Participant.id.in_(ids[start:start + 500]), Participant.online != state,
                              Participant.removed == False,  # noqa: E712
                              Participant.conference_id.in_(open_conferences))
-                      .values(online=state, **({} if state else {"left_at": now})))
+                      .values(online=state, **({} if state else {"left_at": now}))
+                      .execution_options(synchronize_session=False))  # (no participant is loaded in this session)
     s.commit()
 
 

@@ -189,6 +189,9 @@ class ParticipantLists:
                     self._push(conference_id)
                 except Exception:  # (one conference's list must not stop the others')
                     self.app.logger.exception("conference %s: participant list not pushed", conference_id)
+                # after each list, whatever waits meanwhile (a slide change) goes first: when the Wi-Fi drops,
+                # hundreds of lists in one go held up the conferences still running for a second
+                self.app.extensions["socketio"].sleep(0)
 
     def _push(self, conference_id: int, to: str | None = None, language: str | None = None) -> None:
         s = db.session()

@@ -132,3 +132,17 @@ def test_phones_leaving_together_are_stored_in_one_statement(app, make):
     with app.app_context():
         rows = db.session().exec(select(Participant)).all()
         assert all(not p.online and p.left_at for p in rows if p.conference_id != ended.id)
+
+
+def test_a_flush_of_many_lists_lets_waiting_work_run_between_them(app, monkeypatch):
+    """When the Wi-Fi drops, hundreds of lists are pushed in one flush; a slide change waiting meanwhile
+    goes between two of them, not after all of them."""
+    lists = app.extensions["live_participants"]
+    lists.delay = 0
+    events = []
+    monkeypatch.setattr(lists, "_may_be_watched", lambda conference_id: True)
+    monkeypatch.setattr(lists, "_push", lambda conference_id, **_: events.append(("list", conference_id)))
+    monkeypatch.setattr(app.extensions["socketio"], "sleep", lambda seconds: events.append(("turn", seconds)))
+    lists.dirty = {3, 1, 2}
+    lists._flush()
+    assert events == [("turn", 0), ("list", 1), ("turn", 0), ("list", 2), ("turn", 0), ("list", 3), ("turn", 0)]
