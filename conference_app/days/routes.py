@@ -230,6 +230,8 @@ def _schedule_context(day: PortfolioDay, **extra) -> dict:
     move.space.choices = [SelectChoice(sp.id, sp.name) for sp in spaces]
     swap = SwapForm(formdata=None)
     swap.a.choices = swap.b.choices = [SelectChoice(r["slot"].id, r["student"].display_name) for r in placed]
+    if len(placed) > 1:  # two different students to start with (the same one twice is refused)
+        swap.a.data, swap.b.data = placed[0]["slot"].id, placed[1]["slot"].id
     return dict(day=day, rows=rows, placed=placed, unplaced=[r for r in rows if r["slot"].starts_min is None],
                 conflicts=by_student, spaces=spaces, times=times, groups=groups, move=move, swap=swap,
                 shift=ShiftForm(formdata=None), schedule_form=ScheduleForm(formdata=None),

@@ -1,5 +1,6 @@
 """Every route of the day: who may and who may not; bad input is a clear 4xx; the schedule's moves, swaps and
 shifts keep the day valid."""
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -159,6 +160,12 @@ def test_moves_swaps_and_shifts_keep_the_day_valid(app, people, day_school):
     assert admin.post(f"/days/{day_id}/slots/{leo.id}/move",
                       data={"starts": 9 * 60 + 75, "space": library.id}).status_code == 303
     assert day_school.slot(app, people.other_student).starts_min == 9 * 60 + 75
+    # the swap form starts with two different students
+    page = admin.get(f"/days/{day_id}").text
+    swap_form = page[page.index('class="card schedule__swap"'):]
+    picked = [a or b for a, b in re.findall(r'<option[^>]*?(?:selected[^>]*value="(\d+)"|value="(\d+)"[^>]*selected)',
+                                             swap_form[:swap_form.index("</form>")])]
+    assert len(picked) == 2 and picked[0] != picked[1], picked
     # swap Amara and Leo: the siblings would be apart, refused; swap with herself: 422
     assert admin.post(f"/days/{day_id}/swap", data={"a": amara.id, "b": leo.id}).status_code == 409
     assert admin.post(f"/days/{day_id}/swap", data={"a": amara.id, "b": amara.id}).status_code == 422
