@@ -4,6 +4,7 @@ import unicodedata
 
 from flask import Flask, Request, abort, request
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms.validators import ValidationError
 
@@ -32,8 +33,16 @@ class CleanRequest(Request):
     parameter_storage_class = TextFromBrowsers
 
 
+def isolate(name) -> Markup:
+    """A person's name set apart from the sentence around it (`<bdi>`), so that an Arabic name in an
+    English sentence, or a Latin one in an Arabic sentence, keeps its own direction and does not carry the
+    punctuation after it to the wrong end."""
+    return Markup("<bdi>%s</bdi>") % escape(name)
+
+
 def init_app(app: Flask) -> None:
     app.request_class = CleanRequest
+    app.add_template_filter(isolate, "isolate")
 
     @app.before_request
     def _no_nul_in_paths():

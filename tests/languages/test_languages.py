@@ -112,3 +112,18 @@ def test_with_a_message_queue_the_languages_are_those_stored_on_the_participants
         s = db.session()
         conferences.remove(s, s.get(Conference, cid), _participant(app, "Gran").id)
         assert pushes.audience_languages(cid) == {"pl"}
+
+
+def test_names_in_right_to_left_sentences_keep_their_own_direction(app, lobby_school, login_as):
+    """A Latin name in an Arabic sentence is isolated (`<bdi>`), so that it keeps its own direction; it is
+    still escaped."""
+    code = lobby_school.conference.code
+    phone = login_as(None)
+    join = phone.get(f"/j/{code}", headers={"Accept-Language": "ar"}).text
+    assert '<html lang="ar" dir="rtl"' in join
+    assert re.search(r"<h1>[^<]*<bdi>Amara</bdi>[^<]*</h1>", join)
+    phone.post(f"/j/{code}", data={"name": "Gran <b>J.</b>", "role": "family"}, headers={"Accept-Language": "ar"})
+    waiting = phone.get(f"/live/{code}").text
+    assert "<bdi>Gran &lt;b&gt;J.&lt;/b&gt;</bdi>" in waiting  # the welcome, escaped inside its isolate
+    assert "<b>J.</b>" not in waiting
+    assert re.search(r'class="follow-bar__title">[^<]*<bdi>Amara</bdi>', waiting)

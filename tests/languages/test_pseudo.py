@@ -50,6 +50,9 @@ class Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found, self.links, self.stack = [], [], []
 
+    def feed(self, data):
+        super().feed(re.sub(r"</?bdi>", "", data))  # an isolated name is part of its sentence's text node
+
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag not in ("br", "img", "input", "meta", "link", "hr", "source", "wbr"):

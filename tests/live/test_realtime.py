@@ -154,7 +154,7 @@ def test_end_sends_everyone_to_thanks_and_the_code_stops_working(live_server, sc
     assert ended["url"] == f"/live/{school.conference.code}/thanks"
     closing = mum.browser.page(ended["url"])  # a family member gets the closing form first (issue 5)
     assert closing.url.endswith(f"/live/{school.conference.code}/closing") and "Before you go" in closing.text
-    assert "Thank you for coming, Grandma Rose" in mum.browser.page(ended["url"] + "?skip=1").text
+    assert "Thank you for coming, <bdi>Grandma Rose</bdi>" in mum.browser.page(ended["url"] + "?skip=1").text
     assert Browser(live_server).page(f"/j/{school.conference.code}").status_code == 410
     with pytest.raises(socketio.exceptions.ConnectionError):
         Phone(live_server, mum.browser, school.conference.id)
