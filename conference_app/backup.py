@@ -132,8 +132,11 @@ def _is_empty(app: Flask) -> list[str]:
 
 
 def restore(app: Flask, archive: Path) -> dict:
-    """Restore an archive into an empty instance (fresh DATABASE_URL and MEDIA_ROOT), then migrate it."""
+    """Restore an archive into an empty instance (fresh DATABASE_URL and MEDIA_ROOT), migrate it, then
+    erase again the students purged since (the erasure register: this instance's, and the one beside
+    the archive). The manifest gains `erased_again`."""
     from . import db
+    from .lifecycle import purge
 
     archive = Path(archive)
     if not archive.is_file():
@@ -182,4 +185,7 @@ def restore(app: Flask, archive: Path) -> dict:
                 members.append(member)
         tar.extractall(media_root, members=members, filter="data")
     db.upgrade(app)  # a backup made by an older version is brought up to this one
+    registers = {Path(app.config["ERASURE_REGISTER"]).resolve(), (archive.parent / "erasures.jsonl").resolve()}
+    with app.app_context():
+        manifest["erased_again"] = purge.replay(db.session(), sorted(registers))
     return manifest

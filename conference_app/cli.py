@@ -121,6 +121,9 @@ def restore_command(archive):
     except BackupError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"Restored the backup of {manifest['created']} ({manifest['media_files']} media files).")
+    if manifest["erased_again"]:
+        click.echo(f"Erased again: {manifest['erased_again']} students purged after this backup was made "
+                   "(the erasure register).")
 
 
 @click.command("demo-data")

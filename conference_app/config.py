@@ -66,6 +66,8 @@ def from_environment(instance_path: str) -> dict:
         "RETAIN_YEARS_AFTER_LEAVING": int(env("RETAIN_YEARS_AFTER_LEAVING", "1")),
         # where the admin's group exports are kept until downloaded (and removed by a purge)
         "EXPORT_ROOT": env("EXPORT_ROOT", str(Path(instance_path) / "exports")),
+        # who was purged (ids and account dates, no names), kept beside the backups: `restore` replays it
+        "ERASURE_REGISTER": env("ERASURE_REGISTER", str(Path(instance_path) / "erasures.jsonl")),
     }
     settings["WTF_CSRF_TIME_LIMIT"] = settings["SESSION_MAX_HOURS"] * 3600
     return settings

@@ -4,11 +4,13 @@ people or a whole live school in one line; `people` and `school`, the cast itsel
 """
 import io
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from conference_app import create_app, db
@@ -42,7 +44,25 @@ def unit_config(database_url: str, media_root: Path, **extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
             "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
             "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "EXPORT_ROOT": str(media_root.parent / "exports"), **extra}
+            "EXPORT_ROOT": str(media_root.parent / "exports"),
+            "ERASURE_REGISTER": str(media_root.parent / "erasures.jsonl"), **extra}
+
+
+@pytest.fixture
+def fresh_url(database_url, tmp_path):
+    """An empty database of the same kind as the tests' own, dropped afterwards."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    name = f"{url.database}_restore_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
+                    "ERASURE_REGISTER": str(media_root.parent / "erasures.jsonl"),
                     "SECRET_KEY": "live-test-secret", "LOGIN_RATE_LIMIT": "1000 per minute",
                     "JOIN_RATE_LIMIT": "1000 per minute", "PYTHONUNBUFFERED": "1", **env}
         self.log = log_dir / f"server-{self.port}.log"

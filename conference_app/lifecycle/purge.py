@@ -4,8 +4,14 @@
 rows (the database cascades to their items, files' rows, presentations, conferences with their participants,
 feedback, records, links and goals), then their folders on disk (off the event loop), then checks that
 nothing of them is left on disk. The audit log keeps who did it and the counts, no names.
+
+Every purge is first written to the erasure register (`ERASURE_REGISTER`, a file beside the backups: each
+student's id and the moment their account was made, no names), and `restore` replays it: a backup made
+before a purge brings nobody back.
 """
 import json
+import logging
+import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -16,7 +22,7 @@ from sqlmodel import Session, delete, func, select
 
 from ..lanes import off_loop
 from ..models import (AuditEntry, Conference, Family, FamilyStudent, Feedback, Goal, MediaFile, Participant,
-                      PortfolioItem, Presentation, PrivateLink, RecordFile, RecordSlide, Role, User)
+                      PortfolioItem, Presentation, PrivateLink, RecordFile, RecordSlide, Role, User, utcnow)
 
 
 @dataclass
@@ -97,8 +103,34 @@ def _remove(root: Path, folders: set[str]) -> list[str]:
     return sorted(folder for folder in folders if (root / folder).exists())
 
 
+log = logging.getLogger(__name__)
+
+
+def _stamp(moment) -> str:
+    """An account's creation time as the register keeps it (naive UTC, to the microsecond)."""
+    return moment.replace(tzinfo=None).isoformat()
+
+
+def _append(register: Path, entry: dict) -> None:
+    register.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(register, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, (json.dumps(entry, sort_keys=True) + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def purge(s: Session, people: list[User], actor_id: int | None, action: str = "purge") -> tuple[Plan, list[str]]:
-    """Delete the students and everything of theirs; (what went, the folders still on disk: none)."""
+    """Register the erasure, then delete the students and everything of theirs; (what went, the folders
+    still on disk: none)."""
+    if people:
+        entry = {"at": _stamp(utcnow()), "students": [[u.id, _stamp(u.created_at)] for u in people]}
+        off_loop(_append, Path(current_app.config["ERASURE_REGISTER"]), entry)
+    return _erase(s, people, actor_id, action)
+
+
+def _erase(s: Session, people: list[User], actor_id: int | None, action: str) -> tuple[Plan, list[str]]:
     counted = plan(s, people)
     ids = [u.id for u in people]
     if not ids:
@@ -111,6 +143,35 @@ def purge(s: Session, people: list[User], actor_id: int | None, action: str = "p
     s.commit()
     left = off_loop(_remove, Path(current_app.config["MEDIA_ROOT"]), folders)
     return counted, left
+
+
+def registered(paths: list[Path]) -> set[tuple[int, str]]:
+    """Every (student id, account made) the registers name; a torn last line is skipped."""
+    found = set()
+    for path in paths:
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                found.update((int(i), str(made)) for i, made in json.loads(line)["students"])
+            except (ValueError, KeyError, TypeError):
+                log.warning("erasure register %s: a line that is not an entry was skipped", path)
+    return found
+
+
+def replay(s: Session, paths: list[Path]) -> int:
+    """After a restore: erase again everyone the registers say was erased (the id and the account's
+    creation time both match, so an id used again by a later account is never touched)."""
+    from . import export
+
+    erased = registered(paths)
+    if not erased:
+        return 0
+    people = [u for u in s.exec(select(User).where(User.id.in_({i for i, _made in erased})))
+              if (u.id, _stamp(u.created_at)) in erased]
+    export.remove_jobs_of(s, [u.id for u in people])
+    _erase(s, people, None, "purge (replayed after a restore)")
+    return len(people)
 
 
 def audit(s: Session, actor_id: int | None, action: str, **counts) -> None:

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
-from conference_app import db
+from conference_app import backup, create_app, db
 from conference_app.models import AuditEntry, User
-from tests.conftest import VIEWERS
+from tests.conftest import VIEWERS, unit_config
 
 
 def _rows(app) -> dict[str, set]:
@@ -84,6 +84,37 @@ def test_the_audit_log_keeps_counts_and_no_names(app, year):
     assert '"items": 2' in entry.summary and '"students": 1' in entry.summary
     for name in ("Amara", "amara", "Mum", "LEAVER"):
         assert name not in entry.summary
+
+
+def test_a_backup_made_before_a_purge_brings_nobody_back(app, year, fresh_url, tmp_path):
+    """The erasure register, beside the backups, names who was purged (ids and account dates, no names);
+    restoring an older backup erases them again, rows and files, and nobody else."""
+    backups = tmp_path / "backups"
+    archive, _ = backup.backup(app, backups)
+    app.config["ERASURE_REGISTER"] = str(backups / "erasures.jsonl")
+    leaver, stayer = year.school.owner.id, year.school.other_student.id
+    r = year.school.client("admin").post("/admin/leavers/purge", data={"students": [leaver], "confirm": "y"})
+    assert r.status_code == 200
+    register = (backups / "erasures.jsonl").read_text()
+    assert f"[[{leaver}, " in register
+    for name in ("Amara", "amara", "Mum", "LEAVER"):
+        assert name not in register
+    with (backups / "erasures.jsonl").open("a") as f:  # the stayer's id with another account's date; a torn line
+        f.write(f'{{"at": "2026-01-01T00:00:00", "students": [[{stayer}, "2001-01-01T00:00:00"]]}}\n{{"stud')
+
+    fresh = create_app(unit_config(fresh_url, tmp_path / "restored-media",
+                                   ERASURE_REGISTER=str(tmp_path / "its-own-register.jsonl")))
+    try:
+        assert backup.restore(fresh, archive)["erased_again"] == 1
+        assert _theirs(_rows(fresh), fresh, leaver) == 0
+        assert _files(fresh) == _files(app)  # the leaver's pictures and records are gone from its disk too
+        with fresh.app_context():
+            s = db.session()
+            assert s.get(User, stayer) is not None
+            replayed = s.exec(select(AuditEntry).where(AuditEntry.action.startswith("purge"))).one()
+        assert replayed.action == "purge (replayed after a restore)" and replayed.actor_id is None
+    finally:
+        fresh.extensions["db_engine"].dispose()
 
 
 @pytest.mark.parametrize("who", VIEWERS)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from conference_app import backup as backups
@@ -28,25 +27,9 @@ live_server = server_fixture("backup", FEEDBACK_RATE_LIMIT="10000 per minute")
 app_config = media_on_live_server
 
 
-@pytest.fixture
-def fresh_url(database_url, tmp_path):
-    """An empty database of the same kind as the tests' own, dropped afterwards."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"{url.database}_restore_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _cli(*args, database_url, media_root, check=True):
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "SECRET_KEY": "backup-test"}
+    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "SECRET_KEY": "backup-test",
+           "ERASURE_REGISTER": str(Path(media_root).parent / "erasures.jsonl")}
     done = subprocess.run([CLI, *args], env=env, capture_output=True, text=True, timeout=120)
     if check:
         assert done.returncode == 0, done.stdout + done.stderr
