@@ -3,8 +3,8 @@ processes started as the rendered systemd unit says, on PostgreSQL and Redis.
 
 Phones come from different loopback addresses (127.0.x.y), so nginx sees, forwards and hashes each
 one's own address, as it would phones on the school's Wi-Fi. Needs nginx (CI installs it), PostgreSQL
-(DATABASE_URL) and Redis; without nginx or PostgreSQL outside CI the module is skipped. The layout itself
-is deploy/trial.py, which the benchmark runs too.
+(DATABASE_URL) and Redis (TEST_REDIS_URL, by default db 5 on 127.0.0.1:6379); without nginx or PostgreSQL
+outside CI the module is skipped. The layout itself is deploy/trial.py, which the benchmark runs too.
 """
 import os
 import re
@@ -26,7 +26,7 @@ from tests.live.clients import Browser, joined
 from tests.helpers import PASSWORD
 from tests.servers import free_port
 
-REDIS = "redis://127.0.0.1:6379/5"
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 IN_CI = bool(os.environ.get("CI"))
 
 
@@ -43,7 +43,7 @@ def _why_skip() -> str | None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
         return "the production layout runs on PostgreSQL: set DATABASE_URL"
     if not _redis_up():
-        return "no Redis at 127.0.0.1:6379"
+        return f"no Redis at {REDIS}"
     return None
 
 
