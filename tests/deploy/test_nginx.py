@@ -3,16 +3,13 @@ processes started as the rendered systemd unit says, on PostgreSQL and Redis.
 
 Phones come from different loopback addresses (127.0.x.y), so nginx sees, forwards and hashes each
 one's own address, as it would phones on the school's Wi-Fi. Needs nginx (CI installs it), PostgreSQL
-(DATABASE_URL) and Redis; without nginx or PostgreSQL outside CI the module is skipped.
+(DATABASE_URL) and Redis (TEST_REDIS_URL, by default db 5 on 127.0.0.1:6379); without nginx or PostgreSQL
+outside CI the module is skipped. The layout itself is deploy/trial.py, which the benchmark runs too.
 """
 import os
 import re
-import secrets
-import shlex
-import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,13 +21,12 @@ import requests
 import socketio
 from requests.adapters import HTTPAdapter
 
+from deploy.trial import NGINX, ROOT, Layout
 from tests.live.clients import Browser, joined
 from tests.helpers import PASSWORD
 from tests.servers import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-REDIS = "redis://127.0.0.1:6379/5"
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 IN_CI = bool(os.environ.get("CI"))
 
 
@@ -47,7 +43,7 @@ def _why_skip() -> str | None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgresql"):
         return "the production layout runs on PostgreSQL: set DATABASE_URL"
     if not _redis_up():
-        return "no Redis at 127.0.0.1:6379"
+        return f"no Redis at {REDIS}"
     return None
 
 
@@ -69,64 +65,24 @@ class SourceAddress(HTTPAdapter):
         super().init_poolmanager(*args, **kwargs)
 
 
-class Stack:
-    """Rendered deploy files, two app processes, nginx; the URL phones use."""
+class Stack(Layout):
+    """deploy/trial.py's layout with two app processes on free ports; what the tests add: starting, killing
+    and restarting one process, and waiting until nginx answers."""
 
     def __init__(self, base: Path, database_url: str):
-        self.base = base
-        self.ports = [free_port(), free_port()]
-        self.http_port, self.https_port = free_port(), free_port()
-        self.url = f"https://127.0.0.1:{self.https_port}"
-        self.cert, self.key = base / "tls" / "cert.pem", base / "tls" / "key.pem"
-        self.data = base / "data"
-        self.media_root = self.data / "media"
-        self.database_url = database_url
+        super().__init__(base, [free_port(), free_port()], (free_port(), free_port()), database_url, REDIS, "test")
         self.procs: dict[int, subprocess.Popen] = {}
-        self.nginx: subprocess.Popen | None = None
 
-    # -- the files, from deploy/ ------------------------------------------------------------------
-    def render(self) -> None:
-        self.cert.parent.mkdir(parents=True)
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-subj", "/CN=127.0.0.1",
-                        "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(self.key),
-                        "-out", str(self.cert)], check=True, capture_output=True)
-        site = self.base / "site.env"
-        site.write_text("\n".join([
-            "SERVER_NAME=127.0.0.1", f"TLS_CERT={self.cert}", f"TLS_KEY={self.key}",
-            f"HTTP_PORT={self.http_port}", f"HTTPS_PORT={self.https_port}", f"APP_ROOT={ROOT}",
-            f"APP_USER={os.environ.get('USER', 'root')}", f"DATA_DIR={self.data}",
-            "APP_PORTS=" + " ".join(map(str, self.ports)), f"DATABASE_URL={self.database_url}",
-            f"REDIS_URL={REDIS}", f"SECRET_KEY={secrets.token_hex(32)}", f"BACKUP_DIR={self.base / 'backups'}",
-            f"ENV_FILE={self.base / 'rendered' / 'conference-app.env'}",
-            f"SOCKETIO_CHANNEL=conference-app-test-{secrets.token_hex(4)}",  # never another run's pushes
-            f"NGINX_ACCESS_LOG={self.base / 'nginx' / 'logs' / 'site.access.log'}"]) + "\n")
-        subprocess.run([sys.executable, str(ROOT / "deploy" / "render.py"), str(site), str(self.base / "rendered")],
-                       check=True, capture_output=True)
-        self.unit = (self.base / "rendered" / "systemd" / "conference-app@.service").read_text()
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        for line in (self.base / "rendered" / "conference-app.env").read_text().splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.split("=", 1)
-                self.env[name] = value
-        self.media_root.mkdir(parents=True)
-
-    def _unit_command(self, key: str, port: int) -> list[str]:
-        line = re.search(rf"^{key}=(.+)$", self.unit, re.M).group(1)
-        return shlex.split(line.replace("%i", str(port)))
-
-    # -- the processes ------------------------------------------------------------------------------
     def start_app(self, port: int) -> None:
         """ExecStart of conference-app@<port>.service, then its ExecStartPost (waits for /readyz)."""
         out = (self.base / f"app-{port}.access.log").open("a")
         err = (self.base / f"app-{port}.log").open("a")
         # Its own process group, like the unit's control group: `serve` becomes gunicorn and its worker.
-        self.procs[port] = subprocess.Popen(self._unit_command("ExecStart", port), env=self.env, cwd=ROOT,
+        self.procs[port] = subprocess.Popen(self.unit_command("ExecStart", port), env=self.env, cwd=ROOT,
                                             stdout=out, stderr=err, start_new_session=True)
         out.close()
         err.close()
-        ready = subprocess.run(self._unit_command("ExecStartPost", port), env=self.env, timeout=90)
-        assert ready.returncode == 0, (self.base / f"app-{port}.log").read_text()[-3000:]
+        assert self.wait_ready(port), (self.base / f"app-{port}.log").read_text()[-3000:]
 
     def kill_app(self, port: int) -> None:
         """A crash: SIGKILL to the whole process (gunicorn and its worker), no goodbye to the phones."""
@@ -134,27 +90,8 @@ class Stack:
         self.procs[port].wait(10)
 
     def start_nginx(self) -> None:
-        prefix = self.base / "nginx"
-        (prefix / "logs").mkdir(parents=True)
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        conf = prefix / "nginx.conf"
-        conf.write_text(f"""{user}worker_processes 2;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log warn;
-events {{ worker_connections 2048; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi; uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
-    include {self.base / 'rendered' / 'nginx' / 'conference-app.conf'};
-}}
-""")
-        test = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
-        assert test.returncode == 0, test.stderr
-        with (prefix / "logs" / "stderr.log").open("a") as err:
-            self.nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-                                          stderr=err)
+        """nginx as deploy/trial.py starts it, then until it answers /healthz."""
+        super().start_nginx(2, 2048)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -185,9 +122,8 @@ def stack(database_url, tmp_path_factory):
     s = Stack(tmp_path_factory.mktemp("deploy"), database_url)
     s.render()
     try:
-        migrate = subprocess.run(shlex.split(re.search(r"^ExecStart=(.+)$", (
-            s.base / "rendered" / "systemd" / "conference-app-migrate.service").read_text(), re.M).group(1)),
-            env=s.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        migrate = subprocess.run(s.unit_command("ExecStart", unit="conference-app-migrate.service"), env=s.env,
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert migrate.returncode == 0, migrate.stderr
         for port in s.ports:
             s.start_app(port)

@@ -1,0 +1,1 @@
+"""Deploy files and their renderer; trial.py runs the rendered layout for the bench and the tests."""
