@@ -9,7 +9,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from . import clock, db, extend, lanes, languages, static_files, text
-from .extensions import COMPRESS_MIMETYPES, compress, csrf, htmx, limiter, login_manager
+from .extensions import COMPRESS_MIMETYPES, compress, compress_text, csrf, htmx, limiter, login_manager
 from .models import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,9 @@ def create_app(config: dict | None = None) -> Flask:
     languages.init_app(app)
     text.init_app(app)
     extend.init_app(app)
+    app.config["COMPRESS_REGISTER"] = False  # compress_text calls it, around what it must not touch
     compress.init_app(app)
+    app.after_request(compress_text)
     static_files.init_app(app, app.config["COMPRESS_MIMETYPES"])
     csrf.init_app(app)
     htmx.init_app(app)

@@ -19,19 +19,18 @@ COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/j
                       "image/svg+xml"]
 
 
-class TextCompress(Compress):
-    """Flask-Compress that leaves partial content (206, Range requests) alone, whatever its type, and closes
+compress = Compress()
+
+
+def compress_text(response):
+    """The app's one compression step (Flask-Compress is bound with COMPRESS_REGISTER off, and this is
+    registered instead): it leaves partial content (206, Range requests) alone, whatever its type, and closes
     the file of a streamed response it compressed (a static file) when the response is closed."""
-
-    def after_request(self, response):
-        if response.status_code == 206 or "Content-Range" in response.headers or request.range is not None:
-            response.vary.add("Accept-Encoding")
-            return response
-        original = response.response
-        response = super().after_request(response)
-        if response.response is not original and hasattr(original, "close"):
-            response.call_on_close(original.close)
+    if response.status_code == 206 or "Content-Range" in response.headers or request.range is not None:
+        response.vary.add("Accept-Encoding")
         return response
-
-
-compress = TextCompress()
+    original = response.response
+    response = compress.after_request(response)
+    if response.response is not original and hasattr(original, "close"):
+        response.call_on_close(original.close)
+    return response
