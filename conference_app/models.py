@@ -608,6 +608,10 @@ class ExportJob(SQLModel, table=True):
     state: str = Field(default="running", max_length=16)  # running, ready, failed
     path: str = Field(default="", max_length=300)  # the ZIP, relative to the exports folder
     created_at: datetime = Field(default_factory=utcnow)
+    # While running: which run builds it and until when it holds it (renewed every few seconds); a job whose
+    # lease ran out (its process stopped) is taken over by the next look at it.
+    runner: str = Field(default="", max_length=32)
+    lease_until: datetime | None = None
 
     @property
     def ids(self) -> list[int]:

@@ -9,11 +9,13 @@ import json
 import re
 import tempfile
 import threading
+import uuid
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from .. import db
@@ -117,37 +119,99 @@ def exports_root() -> Path:
     return root
 
 
+LEASE = timedelta(seconds=30)
+
+
+class _TakenOver(Exception):
+    """Another run holds the job now (this one was thought stopped, or the job was purged)."""
+
+
 def start_job(s: Session, students: list[User], actor_id: int) -> ExportJob:
-    job = ExportJob(actor_id=actor_id, student_ids=",".join(str(u.id) for u in students), total=len(students))
+    runner = uuid.uuid4().hex
+    job = ExportJob(actor_id=actor_id, student_ids=",".join(str(u.id) for u in students), total=len(students),
+                    runner=runner, lease_until=utcnow() + LEASE)
     s.add(job)
     s.commit()
-    app = current_app._get_current_object()
-    threading.Thread(target=_run, args=(app, job.id), daemon=True).start()  # a greenlet under gevent
+    _spawn(job.id, runner)
     return job
 
 
-def _run(app: Flask, job_id: int) -> None:
+def _spawn(job_id: int, runner: str) -> None:
+    app = current_app._get_current_object()
+    threading.Thread(target=_run, args=(app, job_id, runner), daemon=True).start()  # a greenlet under gevent
+
+
+def take_over_if_abandoned(s: Session, job: ExportJob) -> ExportJob:
+    """A running job whose lease ran out lost its process (a restart, a crash): start it again, here. The
+    claim is one conditional UPDATE, so of several processes looking at once only one takes it."""
+    if job.state != "running" or (job.lease_until is not None and job.lease_until > utcnow()):
+        return job
+    runner = uuid.uuid4().hex
+    claimed = s.execute(update(ExportJob).where(
+        ExportJob.id == job.id, ExportJob.state == "running",
+        or_(ExportJob.lease_until.is_(None), ExportJob.lease_until <= utcnow()))
+        .values(runner=runner, lease_until=utcnow() + LEASE, done=0)).rowcount
+    s.commit()
+    if claimed:
+        current_app.logger.warning("export job %s: its process stopped; started again", job.id)
+        _spawn(job.id, runner)
+    s.refresh(job)
+    return job
+
+
+def _hold(s: Session, job_id: int, runner: str, **values) -> None:
+    """Renew the lease (and store values) if this run still holds the job; else stop it."""
+    held = s.execute(update(ExportJob).where(ExportJob.id == job_id, ExportJob.runner == runner)
+                     .values({"lease_until": utcnow() + LEASE, **values})).rowcount
+    s.commit()
+    if not held:
+        raise _TakenOver
+
+
+def _keep_lease(app: Flask, job_id: int, runner: str, finished: threading.Event) -> None:
+    """Renew the lease while one big portfolio is being written (between two, `_run` renews it)."""
+    with app.app_context():
+        while not finished.wait(LEASE.total_seconds() / 3):
+            try:
+                _hold(db.session(), job_id, runner)
+            except _TakenOver:
+                return
+
+
+def _run(app: Flask, job_id: int, runner: str) -> None:
     with app.app_context():
         s = db.session()
         job = s.get(ExportJob, job_id)
-        target = exports_root() / f"export-{job.id}.zip"
+        root = exports_root()
+        partial = root / f"export-{job_id}-{runner}.partial"  # each run its own file: a stale one never mixes in
+        for stale in root.glob(f"export-{job_id}-*.partial"):  # a stopped run's half-written file
+            stale.unlink(missing_ok=True)
+        finished = threading.Event()
+        threading.Thread(target=_keep_lease, args=(app, job_id, runner, finished), daemon=True).start()
         try:
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as outer:
-                for student in purge.students(s, job.ids):
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as outer:
+                for done, student in enumerate(purge.students(s, job.ids), 1):
                     inner = student_zip(s, student)
                     off_loop(outer.write, inner, f"{slug(student.display_name)}-{student.id}.zip")
                     inner.unlink(missing_ok=True)
-                    job.done += 1
-                    s.commit()
-            job.state, job.path = "ready", target.name
+                    _hold(s, job_id, runner, done=done)
+            target = root / f"export-{job_id}.zip"
+            _hold(s, job_id, runner)
+            partial.replace(target)
+            _hold(s, job_id, runner, state="ready", path=target.name, lease_until=None)
             purge.audit(s, job.actor_id, "export", students=job.total)
+        except _TakenOver:
+            partial.unlink(missing_ok=True)
         except Exception:
             current_app.logger.exception("export job %s failed", job_id)
-            target.unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)
             s.rollback()
-            job = s.get(ExportJob, job_id)
-            job.state = "failed"
-        s.commit()
+            try:
+                _hold(s, job_id, runner, state="failed", lease_until=None)
+            except _TakenOver:
+                pass
+        finally:
+            finished.set()
 
 
 def remove_jobs_of(s: Session, student_ids: list[int]) -> None:
@@ -157,5 +221,7 @@ def remove_jobs_of(s: Session, student_ids: list[int]) -> None:
         if wanted & set(job.ids):
             if job.path:
                 (exports_root() / job.path).unlink(missing_ok=True)
+            for partial in exports_root().glob(f"export-{job.id}-*.partial"):  # a run still writing, or stopped
+                partial.unlink(missing_ok=True)
             s.delete(job)
     s.commit()

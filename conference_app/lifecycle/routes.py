@@ -117,9 +117,11 @@ def start_export():
 @role_required(Role.ADMIN)
 def export_job(job_id: int):
     """The job's progress (htmx polls the fragment until it is ready)."""
-    job = db.session().get(ExportJob, job_id)
+    s = db.session()
+    job = s.get(ExportJob, job_id)
     if job is None:
         abort(404)
+    job = export.take_over_if_abandoned(s, job)
     return fragment_or_page("lifecycle/_job.html", "lifecycle/job.html", target="export-job", job=job)
 
 

@@ -2,14 +2,17 @@
 data.json); the admin exports a group as one job with progress."""
 import io
 import json
+import threading
 import time
 import zipfile
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from conference_app import db
-from conference_app.models import AuditEntry, ExportJob, MediaFile, PortfolioItem
+from conference_app.models import AuditEntry, ExportJob, MediaFile, PortfolioItem, utcnow
 from tests.conftest import VIEWERS
 
 HX = {"HX-Request": "true"}
@@ -97,6 +100,83 @@ def test_the_admin_exports_a_group_as_one_job_with_progress(app, year):
     # purging a student removes the exports that hold them
     admin.post("/admin/leavers/purge", data={"students": [ids[0]], "confirm": "y"})
     assert admin.get(job_url).status_code == 404
+
+
+def _wait_for_download(admin, job_url) -> str:
+    for _ in range(150):
+        fragment = admin.get(job_url, headers={**HX, "HX-Target": "export-job"}).text
+        if "Download the ZIP" in fragment:
+            return fragment
+        time.sleep(0.1)
+    raise AssertionError(fragment)
+
+
+def test_an_export_whose_process_stopped_is_taken_over_and_finishes(app, year):
+    """A restart or a crash stops the run building a group's ZIP: its lease runs out, and the admin's page,
+    still polling, starts it again (from the start, its half-written file removed); a job whose run is alive
+    is left to it."""
+    ids = [year.school.owner.id, year.school.other_student.id]
+    with app.app_context():
+        s = db.session()
+        alive = ExportJob(actor_id=year.school.admin.id, student_ids=f"{ids[0]}", total=1, done=0,
+                          runner="alive", lease_until=utcnow() + timedelta(seconds=30))
+        stopped = ExportJob(actor_id=year.school.admin.id, student_ids=",".join(map(str, ids)), total=2, done=1,
+                            runner="stopped", lease_until=utcnow() - timedelta(seconds=1))
+        s.add_all([alive, stopped])
+        s.commit()
+        alive_id, stopped_id = alive.id, stopped.id
+    exports = Path(app.config["EXPORT_ROOT"])
+    exports.mkdir(parents=True, exist_ok=True)
+    half = exports / f"export-{stopped_id}-stopped.partial"
+    half.write_bytes(b"PK half a zip")
+    admin = year.school.client("admin")
+
+    fragment = _wait_for_download(admin, f"/admin/exports/{stopped_id}")
+    assert "2 of 2 portfolios" in fragment
+    z = _zip(admin.get(f"/admin/exports/{stopped_id}/export.zip"))
+    assert sorted(z.namelist()) == sorted([f"amara-{ids[0]}.zip", f"leo-{ids[1]}.zip"])
+    assert not half.exists() and not list(exports.glob("*.partial"))
+
+    for _ in range(3):
+        assert "hx-trigger" in admin.get(f"/admin/exports/{alive_id}", headers=HX).text  # still its run's
+    with app.app_context():
+        job = db.session().get(ExportJob, alive_id)
+        assert (job.state, job.runner) == ("running", "alive")
+
+
+def test_a_run_that_lost_its_job_stops_and_leaves_nothing(app, year, monkeypatch):
+    """A run thought stopped (its lease ran out while it was slow) and taken over writes nothing more: not
+    the progress, not the ZIP."""
+    from conference_app.lifecycle import export
+
+    first = threading.Event()
+    go_on = threading.Event()
+    real = export.student_zip
+
+    def slow_student_zip(*args, **kwargs):
+        first.set()
+        go_on.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export, "student_zip", slow_student_zip)
+    admin = year.school.client("admin")
+    r = admin.post("/admin/exports", data={"students": [year.school.owner.id, year.school.other_student.id]})
+    job_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert first.wait(10)
+    with app.app_context():
+        s = db.session()
+        s.get(ExportJob, job_id).runner = "another"  # taken over by another process
+        s.commit()
+    go_on.set()
+    exports = Path(app.config["EXPORT_ROOT"])
+    for _ in range(50):
+        if not list(exports.glob("*.partial")):
+            break
+        time.sleep(0.1)
+    with app.app_context():
+        job = db.session().get(ExportJob, job_id)
+        assert (job.state, job.done, job.runner, job.path) == ("running", 0, "another", "")
+    assert not list(exports.glob("*.partial")) and not (exports / f"export-{job_id}.zip").exists()
 
 
 @pytest.mark.parametrize("who", [w for w in VIEWERS if w != "admin"])
