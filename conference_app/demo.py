@@ -366,7 +366,7 @@ def _growth(s, student: User, coach: User) -> None:
 def _day(s) -> None:
     """Every student in tutor group 7A, in their family, and an e-Portfolio day a week from now, scheduled."""
     from .days import service
-    from .models import DaySpace, PortfolioDay, TutorGroup
+    from .models import PortfolioDay, TutorGroup
 
     group = TutorGroup(name="7A")
     s.add(group)
@@ -380,8 +380,7 @@ def _day(s) -> None:
                        group_ids=str(group.id))
     s.add(day)
     s.flush()
-    s.add_all([DaySpace(day_id=day.id, name="Room 4", capacity=1, position=0),
-               DaySpace(day_id=day.id, name="Library", capacity=2, position=1)])
+    service.set_spaces(s, day, [("Room 4", 1), ("Library", 2)])
     s.commit()
     service.auto_schedule(s, day)
     from .models import Slot

@@ -115,13 +115,7 @@ def _save_day(form: DayForm, day: PortfolioDay | None) -> PortfolioDay | str:
     day.group_ids = ",".join(str(g) for g in form.groups.data)
     s.add(day)
     s.flush()
-    existing = {sp.name: sp for sp in service.spaces_of(s, day)}
-    for position, (name, capacity) in enumerate(form.parsed_spaces):
-        sp = existing.pop(name, None) or DaySpace(day_id=day.id, name=name)
-        sp.capacity, sp.position = capacity, position
-        s.add(sp)
-    for sp in existing.values():
-        s.delete(sp)
+    service.set_spaces(s, day, form.parsed_spaces)
     for model in (CoachWindow, FamilyAway):
         for row in s.exec(select(model).where(model.day_id == day.id)):
             s.delete(row)

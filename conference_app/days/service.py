@@ -115,6 +115,17 @@ def spaces_of(s: Session, day: PortfolioDay) -> list[DaySpace]:
     return list(s.exec(select(DaySpace).where(DaySpace.day_id == day.id).order_by(DaySpace.position, DaySpace.id)))
 
 
+def set_spaces(s: Session, day: PortfolioDay, spaces: list[tuple[str, int]]) -> None:
+    """The day's spaces, in this order: kept by name (so that slots keep theirs), the others removed."""
+    existing = {sp.name: sp for sp in spaces_of(s, day)}
+    for position, (name, capacity) in enumerate(spaces):
+        sp = existing.pop(name, None) or DaySpace(day_id=day.id, name=name)
+        sp.capacity, sp.position = capacity, position
+        s.add(sp)
+    for sp in existing.values():
+        s.delete(sp)
+
+
 def slots_of(s: Session, day: PortfolioDay) -> list[Slot]:
     """In time order, then the spaces' order."""
     position = {sp.id: sp.position for sp in spaces_of(s, day)}

@@ -60,9 +60,7 @@ def make_day_school(app, make, people, held_on: date | None = None, schedule: bo
                            group_ids=str(group.id))
         s.add(day)
         s.flush()
-        from conference_app.models import DaySpace
-        s.add_all([DaySpace(day_id=day.id, name="Room 4", capacity=1, position=0),
-                   DaySpace(day_id=day.id, name="Library", capacity=2, position=1)])
+        service.set_spaces(s, day, [("Room 4", 1), ("Library", 2)])
         s.commit()
         if schedule:
             service.auto_schedule(s, day)
