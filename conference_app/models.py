@@ -612,6 +612,7 @@ class ExportJob(SQLModel, table=True):
     # lease ran out (its process stopped) is taken over by the next look at it.
     runner: str = Field(default="", max_length=32)
     lease_until: datetime | None = None
+    restarts: int = 0  # how often it was taken over (the admin's page says it started again)
 
     @property
     def ids(self) -> list[int]:

@@ -150,7 +150,7 @@ def take_over_if_abandoned(s: Session, job: ExportJob) -> ExportJob:
     claimed = s.execute(update(ExportJob).where(
         ExportJob.id == job.id, ExportJob.state == "running",
         or_(ExportJob.lease_until.is_(None), ExportJob.lease_until <= utcnow()))
-        .values(runner=runner, lease_until=utcnow() + LEASE, done=0)).rowcount
+        .values(runner=runner, lease_until=utcnow() + LEASE, done=0, restarts=ExportJob.restarts + 1)).rowcount
     s.commit()
     if claimed:
         current_app.logger.warning("export job %s: its process stopped; started again", job.id)

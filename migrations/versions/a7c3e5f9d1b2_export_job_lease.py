@@ -23,9 +23,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('runner', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False,
                                       server_default=''))
         batch_op.add_column(sa.Column('lease_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('restarts', sa.Integer(), nullable=False, server_default='0'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('exportjob', schema=None) as batch_op:
+        batch_op.drop_column('restarts')
         batch_op.drop_column('lease_until')
         batch_op.drop_column('runner')

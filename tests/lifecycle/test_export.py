@@ -111,7 +111,7 @@ def _wait_for_download(admin, job_url) -> str:
     raise AssertionError(fragment)
 
 
-def test_an_export_whose_process_stopped_is_taken_over_and_finishes(app, year):
+def test_an_export_whose_process_stopped_is_taken_over_and_finishes(app, year, monkeypatch):
     """A restart or a crash stops the run building a group's ZIP: its lease runs out, and the admin's page,
     still polling, starts it again (from the start, its half-written file removed); a job whose run is alive
     is left to it."""
@@ -131,6 +131,13 @@ def test_an_export_whose_process_stopped_is_taken_over_and_finishes(app, year):
     half.write_bytes(b"PK half a zip")
     admin = year.school.client("admin")
 
+    from conference_app.lifecycle import export
+
+    go_on, real = threading.Event(), export.student_zip
+    monkeypatch.setattr(export, "student_zip", lambda *a, **k: go_on.wait(10) and real(*a, **k))
+    first = admin.get(f"/admin/exports/{stopped_id}", headers=HX).text
+    assert "0 of 2 portfolios" in first and "started again from the beginning" in first  # told why it went back
+    go_on.set()
     fragment = _wait_for_download(admin, f"/admin/exports/{stopped_id}")
     assert "2 of 2 portfolios" in fragment
     z = _zip(admin.get(f"/admin/exports/{stopped_id}/export.zip"))
@@ -141,7 +148,7 @@ def test_an_export_whose_process_stopped_is_taken_over_and_finishes(app, year):
         assert "hx-trigger" in admin.get(f"/admin/exports/{alive_id}", headers=HX).text  # still its run's
     with app.app_context():
         job = db.session().get(ExportJob, alive_id)
-        assert (job.state, job.runner) == ("running", "alive")
+        assert (job.state, job.runner, job.restarts) == ("running", "alive", 0)
 
 
 def test_a_run_that_lost_its_job_stops_and_leaves_nothing(app, year, monkeypatch):
