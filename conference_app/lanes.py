@@ -9,9 +9,11 @@ waits for a couple of messages at most, and each phone still gets its answer wit
 
 A feature opens a lane for its own routes in its `init_app`: `lanes.open(app, "POST", pattern, width)`
 (feedback for its messages; the portfolio for uploads, whose bodies are parsed on the loop). The school's
-own pages (a portfolio, a presentation, the admin's lists: everything but the live conference's paths)
-share one lane, `PAGES`: twenty students opening their portfolio at once were twenty renders of tens of
-milliseconds each, and a slide change waited for all of them; in the lane it waits for a few at most.
+own pages (a portfolio, a presentation, the admin's lists: every GET but the live conference's) share
+one lane, `PAGES_WIDTH` wide: twenty students opening their portfolio at once were twenty renders of tens
+of milliseconds each, and a slide change waited for all of them; in the lane it waits for a few at most.
+Each feature marks its own live paths where it registers them (`lanes.keep_live(app, "live", "j")`: the
+first segment of the path); a feature's own lanes are matched before the pages' one.
 
 An upload's lane also takes its body's parsing off the loop (`parse_off_loop=True`): the body is read on
 the loop (waiting for the network lets everything else run), then Werkzeug's multipart parser, pure
@@ -25,9 +27,6 @@ from flask import Flask, abort, current_app, request
 
 PARSE_OFF_LOOP = "conference_app.parse_off_loop"  # the WSGI environ's key a lane sets for its requests
 CHUNK = 256 * 1024
-# A GET of anything but the live conference (its pages, the join, slide images, static files, Socket.IO's
-# polling, the health checks): the school's own pages, rendered a few at a time.
-PAGES = r"/(?!(?:live|j|join|media|static|socket\.io|healthz|readyz)(?:/|$)).*"
 PAGES_WIDTH = 4
 
 
@@ -38,6 +37,12 @@ class _Lanes:
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app
         self.lanes: list[tuple[str, re.Pattern, threading.BoundedSemaphore, bool]] = []
+        self.live: set[str] = set()  # first path segments that never wait behind the school's pages
+        self.pages = threading.BoundedSemaphore(PAGES_WIDTH)
+
+    def is_page(self, method: str, path: str) -> bool:
+        """A GET of the school's own pages: any path whose first segment no feature marked as live."""
+        return method == "GET" and path.partition("/")[2].partition("/")[0] not in self.live
 
     def __call__(self, environ, start_response):
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
@@ -46,22 +51,34 @@ class _Lanes:
                 environ[PARSE_OFF_LOOP] = parse_off_loop
                 with places:
                     return self.wsgi_app(environ, start_response)
+        if self.is_page(method, path):
+            with self.pages:
+                return self.wsgi_app(environ, start_response)
         return self.wsgi_app(environ, start_response)
+
+
+def _lanes(app: Flask) -> _Lanes:
+    if "lanes" not in app.extensions:
+        app.extensions["lanes"] = _Lanes(app.wsgi_app)
+        app.wsgi_app = app.extensions["lanes"]
+    return app.extensions["lanes"]
 
 
 def open(app: Flask, method: str, pattern: str, width: int = 2,  # (lanes.open reads well)
          parse_off_loop: bool = False) -> None:
-    if "lanes" not in app.extensions:
-        app.extensions["lanes"] = _Lanes(app.wsgi_app)
-        app.wsgi_app = app.extensions["lanes"]
-    app.extensions["lanes"].lanes.append((method, re.compile(pattern), threading.BoundedSemaphore(width),
-                                          parse_off_loop))
+    _lanes(app).lanes.append((method, re.compile(pattern), threading.BoundedSemaphore(width), parse_off_loop))
+
+
+def keep_live(app: Flask, *segments: str) -> None:
+    """Paths whose first segment is one of these ("live" for /live/…) are the live conference's (or a
+    health check's): their GETs never wait behind the school's pages."""
+    _lanes(app).live.update(segments)
 
 
 def init_app(app: Flask) -> None:
     """Before any other extension's before_request (they read the form: CSRF, text cleaning)."""
     app.before_request(_parse_off_loop)
-    open(app, "GET", PAGES, PAGES_WIDTH)
+    keep_live(app, "static")  # Flask's own files (a phone's CSS and scripts)
 
 
 def _parse_off_loop() -> None:

@@ -13,7 +13,7 @@ bp = Blueprint("live", __name__)
 
 def init_app(app: Flask) -> None:
     """Besides its own pages: who may see a media file on a phone, and "Start conference" in the editor."""
-    from .. import extend
+    from .. import extend, lanes
     from ..portfolio.items import item_changed
     from . import decks, routes, shells, sockets  # noqa: F401  (routes: registers the views on bp)
     from .access import follower_may_see_media
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     decks.init_app(app)
     shells.init_app(app)
     sockets.init_app(app)
+    lanes.keep_live(app, "live", "j", "join", "socket.io")  # the phones' pages and their connection
     item_changed.connect(_work_changed, sender=app)
     app.register_blueprint(bp)
 

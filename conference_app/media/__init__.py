@@ -6,7 +6,7 @@ The portfolio registers its owner-and-coach rule; live conferences register thei
 """
 from flask import Blueprint, Flask
 
-from .. import extend
+from .. import extend, lanes
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 
@@ -18,4 +18,5 @@ def may_see(media, item) -> bool:
 def init_app(app: Flask) -> None:
     from . import routes  # noqa: F401  (registers the views on bp)
 
+    lanes.keep_live(app, "media")  # the slides' pictures on every phone
     app.register_blueprint(bp)

@@ -1,12 +1,15 @@
 """Running it at a school: health and readiness checks, the trusted proxy, access logs."""
 from flask import Blueprint, Flask
 
+from .. import lanes
+
 bp = Blueprint("ops", __name__)
 
 
 def init_app(app: Flask) -> None:
     from . import routes  # noqa: F401  (registers the views on bp)
 
+    lanes.keep_live(app, "healthz", "readyz")  # answered at once, however busy the pages are
     app.register_blueprint(bp)
 
 
