@@ -156,6 +156,7 @@ class ParticipantLists:
         self.scheduled = False
         self.renders = 0  # lists rendered so far (tests check a storm of joins renders few)
         self.flushes = 0  # presence stored so far, in one transaction each
+        self.failures = 0  # flushes in a row that could not store presence (the next waits longer)
 
     def changed(self, conference_id: int, online: dict[int, bool] | None = None) -> None:
         self.online.update(online or {})
@@ -170,28 +171,36 @@ class ParticipantLists:
         return bool(staff_languages(conference_id))
 
     def _flush(self) -> None:
-        self.app.extensions["socketio"].sleep(self.delay)
-        self.scheduled = False
-        ids, self.dirty = self.dirty, set()
-        online, self.online = self.online, {}
-        with self.app.app_context():
-            if online:
-                try:
-                    conferences.set_presence(db.session(), online)
-                    self.flushes += 1
-                except Exception:  # (the lists still go out; who is connected is noted again on their next connect)
-                    db.session().rollback()
-                    self.app.logger.exception("presence of %s participants not stored", len(online))
-            for conference_id in sorted(ids):
-                if not self._may_be_watched(conference_id):  # its presenter left meanwhile (the Wi-Fi dropped)
-                    continue
-                try:
-                    self._push(conference_id)
-                except Exception:  # (one conference's list must not stop the others')
-                    self.app.logger.exception("conference %s: participant list not pushed", conference_id)
-                # after each list, whatever waits meanwhile (a slide change) goes first: when the Wi-Fi drops,
-                # hundreds of lists in one go held up the conferences still running for a second
-                self.app.extensions["socketio"].sleep(0)
+        """One at a time: what is noted while it runs waits for the next (so marks put back are the older)."""
+        try:
+            self.app.extensions["socketio"].sleep(self.delay if not self.failures else min(2 ** self.failures, 30))
+            ids, self.dirty = self.dirty, set()
+            online, self.online = self.online, {}
+            with self.app.app_context():
+                if online:
+                    try:
+                        conferences.set_presence(db.session(), online)
+                        self.flushes, self.failures = self.flushes + 1, 0
+                    except Exception:  # (the lists still go out; the marks are kept and tried again, later each time)
+                        db.session().rollback()
+                        self.app.logger.exception("presence of %s participants not stored; trying again",
+                                                  len(online))
+                        self.failures += 1
+                        self.online = {**online, **self.online}  # a mark noted meanwhile is newer
+                for conference_id in sorted(ids):
+                    if not self._may_be_watched(conference_id):  # its presenter left meanwhile (the Wi-Fi dropped)
+                        continue
+                    try:
+                        self._push(conference_id)
+                    except Exception:  # (one conference's list must not stop the others')
+                        self.app.logger.exception("conference %s: participant list not pushed", conference_id)
+                    # after each list, whatever waits meanwhile (a slide change) goes first: when the Wi-Fi drops,
+                    # hundreds of lists in one go held up the conferences still running for a second
+                    self.app.extensions["socketio"].sleep(0)
+        finally:
+            self.scheduled = bool(self.dirty or self.online)
+            if self.scheduled:
+                self.app.extensions["socketio"].start_background_task(self._flush)
 
     def _push(self, conference_id: int, to: str | None = None, language: str | None = None) -> None:
         s = db.session()

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from conference_app import db
@@ -132,6 +133,41 @@ def test_phones_leaving_together_are_stored_in_one_statement(app, make):
     with app.app_context():
         rows = db.session().exec(select(Participant)).all()
         assert all(not p.online and p.left_at for p in rows if p.conference_id != ended.id)
+
+
+def test_presence_that_could_not_be_stored_is_tried_again(app, make, monkeypatch):
+    """The database refuses a flush (locked, restarting): the marks are kept and stored by a later flush,
+    and a mark noted meanwhile wins over the older one."""
+    student = make.student("amara")
+    conference = make.conference(student, slides=2)
+    with app.app_context():
+        s = db.session()
+        people = [Participant(conference_id=conference.id, display_name=f"P{n}", role="family", token=f"t{n}",
+                              online=False) for n in range(2)]
+        s.add_all(people)
+        s.commit()
+        first, second = (p.id for p in people)
+    lists = app.extensions["live_participants"]
+    lists.delay = 0
+    real, calls = conferences.set_presence, []
+
+    def refuse_once(s, online):
+        calls.append(dict(online))
+        if len(calls) == 1:
+            lists.changed(conference.id, {second: True})  # noted while the first flush fails
+            raise OperationalError("UPDATE", {}, Exception("database is locked"))
+        return real(s, online)
+
+    monkeypatch.setattr(conferences, "set_presence", refuse_once)
+    with app.app_context():
+        lists.changed(conference.id, {first: True, second: False})
+    deadline = time.monotonic() + 10
+    while lists.flushes < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert lists.flushes == 1 and len(calls) == 2 and calls[1] == {first: True, second: True}
+    with app.app_context():
+        stored = {p.id: p.online for p in db.session().exec(select(Participant))}
+    assert stored == {first: True, second: True}
 
 
 def test_a_flush_of_many_lists_lets_waiting_work_run_between_them(app, monkeypatch):
