@@ -219,9 +219,8 @@ def remove_jobs_of(s: Session, student_ids: list[int]) -> None:
     wanted = set(student_ids)
     for job in s.exec(select(ExportJob)):
         if wanted & set(job.ids):
-            if job.path:
-                (exports_root() / job.path).unlink(missing_ok=True)
-            for partial in exports_root().glob(f"export-{job.id}-*.partial"):  # a run still writing, or stopped
-                partial.unlink(missing_ok=True)
+            # its ZIP, and any run's file: one still writing, one stopped, one that finished a moment ago
+            for path in exports_root().glob(f"export-{job.id}[.-]*"):
+                path.unlink(missing_ok=True)
             s.delete(job)
     s.commit()

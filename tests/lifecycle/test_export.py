@@ -97,9 +97,18 @@ def test_the_admin_exports_a_group_as_one_job_with_progress(app, year):
         s = db.session()
         assert s.exec(select(ExportJob.state)).one() == "ready"
         assert [e.summary for e in s.exec(select(AuditEntry))] == ['{"students": 2}']
-    # purging a student removes the exports that hold them
+    # purging a student removes the exports that hold them: the ZIP, even one whose row is not marked
+    # ready yet (a run finishing that moment), and any run's half-written file
+    exports = Path(app.config["EXPORT_ROOT"])
+    job_id = int(job_url.rsplit("/", 1)[1])
+    with app.app_context():
+        s = db.session()
+        s.get(ExportJob, job_id).path = ""
+        s.commit()
+    (exports / f"export-{job_id}-stopped.partial").write_bytes(b"PK")
     admin.post("/admin/leavers/purge", data={"students": [ids[0]], "confirm": "y"})
     assert admin.get(job_url).status_code == 404
+    assert not list(exports.glob("export-*"))
 
 
 def _wait_for_download(admin, job_url) -> str:
