@@ -224,7 +224,7 @@ def purge_command(dry_run, years, yes):
     from flask import current_app
 
     from . import db
-    from .lifecycle import export, purge
+    from .lifecycle import purge
 
     years = current_app.config["RETAIN_YEARS_AFTER_LEAVING"] if years is None else years
     today = date.today()
@@ -245,7 +245,6 @@ def purge_command(dry_run, years, yes):
         return
     if not yes and not click.confirm("Delete all of it for good?"):
         raise click.ClickException("Nothing deleted.")
-    export.remove_jobs_of(s, [u.id for u in people])
     _counted, left = purge.purge(s, people, None, action="purge (retention)")
     if left:
         raise click.ClickException("Could not remove from the media folder: " + ", ".join(left))

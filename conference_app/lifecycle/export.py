@@ -212,15 +212,3 @@ def _run(app: Flask, job_id: int, runner: str) -> None:
                 pass
         finally:
             finished.set()
-
-
-def remove_jobs_of(s: Session, student_ids: list[int]) -> None:
-    """Purging students removes the exports that hold them (the school keeps no copy)."""
-    wanted = set(student_ids)
-    for job in s.exec(select(ExportJob)):
-        if wanted & set(job.ids):
-            # its ZIP, and any run's file: one still writing, one stopped, one that finished a moment ago
-            for path in exports_root().glob(f"export-{job.id}[.-]*"):
-                path.unlink(missing_ok=True)
-            s.delete(job)
-    s.commit()

@@ -2,8 +2,8 @@
 
 `plan` counts what would go (the preview and `conference-app purge --dry-run`); `purge` deletes the students'
 rows (the database cascades to their items, files' rows, presentations, conferences with their participants,
-feedback, records, links and goals), then their folders on disk (off the event loop), then checks that
-nothing of them is left on disk. The audit log keeps who did it and the counts, no names.
+feedback, records, links and goals) and the group exports holding them, then their folders on disk (off the
+event loop), then checks that nothing of them is left on disk. The audit log keeps who did it and the counts, no names.
 
 Every purge is first written to the erasure register (`ERASURE_REGISTER`, a file beside the backups: each
 student's id and the moment their account was made, no names), and `restore` replays it: a backup made
@@ -21,8 +21,9 @@ from flask import current_app
 from sqlmodel import Session, delete, func, select
 
 from ..lanes import off_loop
-from ..models import (AuditEntry, Conference, Family, FamilyStudent, Feedback, Goal, MediaFile, Participant,
-                      PortfolioItem, Presentation, PrivateLink, RecordFile, RecordSlide, Role, User, utcnow)
+from ..models import (AuditEntry, Conference, ExportJob, Family, FamilyStudent, Feedback, Goal, MediaFile,
+                      Participant, PortfolioItem, Presentation, PrivateLink, RecordFile, RecordSlide, Role, User,
+                      utcnow)
 
 
 @dataclass
@@ -130,11 +131,24 @@ def purge(s: Session, people: list[User], actor_id: int | None, action: str = "p
     return _erase(s, people, actor_id, action)
 
 
+def _remove_exports(s: Session, student_ids: list[int]) -> None:
+    """The admin's group exports that hold any of these students (the school keeps no copy): each job's
+    row, its ZIP and any run's file (one still writing, one stopped, one that finished a moment ago)."""
+    wanted, root = set(student_ids), Path(current_app.config["EXPORT_ROOT"])
+    for job in s.exec(select(ExportJob)):
+        if wanted & set(job.ids):
+            for path in root.glob(f"export-{job.id}[.-]*"):
+                path.unlink(missing_ok=True)
+            s.delete(job)
+    s.commit()
+
+
 def _erase(s: Session, people: list[User], actor_id: int | None, action: str) -> tuple[Plan, list[str]]:
     counted = plan(s, people)
     ids = [u.id for u in people]
     if not ids:
         return counted, []
+    _remove_exports(s, ids)
     folders = folders_of(s, ids)
     s.execute(delete(User).where(User.id.in_(ids)))
     # a family with none of its students left goes too (its email, language, invitations and answers)
@@ -162,14 +176,11 @@ def registered(paths: list[Path]) -> set[tuple[int, str]]:
 def replay(s: Session, paths: list[Path]) -> int:
     """After a restore: erase again everyone the registers say was erased (the id and the account's
     creation time both match, so an id used again by a later account is never touched)."""
-    from . import export
-
     erased = registered(paths)
     if not erased:
         return 0
     people = [u for u in s.exec(select(User).where(User.id.in_({i for i, _made in erased})))
               if (u.id, _stamp(u.created_at)) in erased]
-    export.remove_jobs_of(s, [u.id for u in people])
     _erase(s, people, None, "purge (replayed after a restore)")
     return len(people)
 

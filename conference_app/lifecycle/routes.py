@@ -94,7 +94,6 @@ def purge_students():
     if not form.confirm.data:
         return render_template("lifecycle/preview.html", form=form, people=people, plan=purge.plan(s, people),
                                export_form=ExportForm(formdata=None))
-    export.remove_jobs_of(s, [u.id for u in people])
     counted, left = purge.purge(s, people, current_user.id)
     return render_template("lifecycle/purged.html", plan=counted, left=left)
 
