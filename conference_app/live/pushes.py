@@ -94,15 +94,18 @@ def slide_payloads(deck: decks.RenderedDeck, state: dict) -> dict[str, tuple[str
 
 
 def push_state(deck: decks.RenderedDeck, state: dict) -> None:
+    """The slide to every view of the conference: once per language in use, each view's payload built
+    in that language (a burst is 250 of these at once, so one locale switch each, not one per view)."""
     conference_id = state["conference"]
-    staff = staff_languages(conference_id)
-    for view, room, codes in (("follower", audience_room(conference_id), audience_languages(conference_id)),
-                              ("screen", screen_room(conference_id), staff),
-                              ("presenter", presenter_room(conference_id), staff)):
-        for code in sorted(codes):
-            with force_locale(code):
-                event, payload = slide_payloads(deck, state)[view]
-                emit(event, payload, to=in_language(room, code))
+    staff, audience = staff_languages(conference_id), audience_languages(conference_id)
+    rooms = (("follower", audience_room(conference_id), audience), ("screen", screen_room(conference_id), staff),
+             ("presenter", presenter_room(conference_id), staff))
+    for code in sorted(staff | audience):
+        with force_locale(code):
+            payloads = slide_payloads(deck, state)
+            for view, room, codes in rooms:
+                if code in codes:
+                    emit(*payloads[view], to=in_language(room, code))
 
 
 def push_slide(conference_id: int) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import socketio as python_socketio
 from flask import Flask, current_app, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import SocketIO
 from flask_babel.speaklater import LazyString
@@ -166,31 +166,36 @@ def init_app(app: Flask) -> None:
     app.extensions["live_bus"].on("participant_removed", drop_participant)
     socketio.server.on("connect", lambda sid, environ, auth=None: _connect(app, sid, environ, auth), namespace="/")
     on(app, "disconnect", on_disconnect, speaks=False)  # (a Wi-Fi dropping is a thousand at once)
-    for event, handler in (("sync", on_sync), ("goto", on_goto)):
-        on(app, event, handler)
+    on(app, "sync", on_sync)
+    on(app, "goto", on_goto, speaks=False)  # (its answers' texts are lazy; pushes pick their own languages)
 
 
 def on(app: Flask, event: str, handler, speaks: bool = True) -> None:
     """Register `handler(sid, data)` for a client event; it runs in an app context (and in the connection's
-    language, unless it `speaks` no text) and its return value is the client's acknowledgement. Features add
+    language, unless it `speaks` no text but lazy texts in its answer) and its return value is the client's
+    acknowledgement. Features add
     their own events this way (feedback's `feedback_sync`)."""
     def run(sid, data=None, *_rest):
         with app.app_context():
             client = client_of(sid)
-            with force_locale(client.language if client else languages.DEFAULT) if speaks else nullcontext():
+            language = client.language if client else languages.DEFAULT
+            with force_locale(language) if speaks else nullcontext():
                 try:
-                    return _plain(handler(sid, data))
+                    answer = handler(sid, data)
                 except Exception:  # (a client gets an answer, never a dropped connection)
                     app.logger.exception("Socket.IO event %s failed", event)
-                    return {"ok": False, "error": _("Something went wrong on our side. Please try again.")}
+                    answer = {"ok": False, "error": _l("Something went wrong on our side. Please try again.")}
+            return _plain(answer, language)
 
     app.extensions["socketio"].server.on(event, run, namespace="/")
 
 
-def _plain(answer):
-    """An answer's lazy texts as strings, in the connection's language (JSON has no lazy strings)."""
-    if isinstance(answer, dict):
-        return {k: str(v) if isinstance(v, LazyString) else v for k, v in answer.items()}
+def _plain(answer, language: str):
+    """An answer's lazy texts as strings, in the connection's language (JSON has no lazy strings); the locale
+    is switched only for an answer that has text (a presenter's every press is answered without)."""
+    if isinstance(answer, dict) and any(isinstance(v, LazyString) for v in answer.values()):
+        with force_locale(language):
+            return {k: str(v) if isinstance(v, LazyString) else v for k, v in answer.items()}
     return answer
 
 
@@ -299,8 +304,8 @@ def on_goto(sid: str, data=None) -> dict:
     """The presenter moves; anybody else is refused. The answer says whether it is stored, or slow."""
     client = client_of(sid)
     if client is None or client.view != PRESENTER:
-        return {"ok": False, "error": _("Only the presenter can change slides.")}
+        return {"ok": False, "error": _l("Only the presenter can change slides.")}
     position = data.get("position") if isinstance(data, dict) else None
     if not isinstance(position, int) or isinstance(position, bool) or not -MAX_ID <= position <= MAX_ID:
-        return {"ok": False, "error": _("That slide change was not understood.")}
+        return {"ok": False, "error": _l("That slide change was not understood.")}
     return current_app.extensions["live_writer"].move(client.conference_id, client.code, position)
