@@ -144,17 +144,20 @@ def push_ended(conference: Conference) -> None:
 
 
 class ParticipantLists:
-    """Who is connected, stored and pushed to the presenter's participant list at most once every `delay`
+    """Who is there, stored and pushed to the presenter's participant list at most once every `delay`
     seconds for all conferences.
 
     When a school's families arrive together (or its Wi-Fi drops), every connect and disconnect is noted
     here; one flush stores them all (`conferences.set_presence`: a statement each way, not a write per
-    phone) and renders each changed conference's list once.
+    phone). A conference whose list changed (someone joined, was removed, the door was locked) gets its
+    list rendered once; one where phones only came or went gets who is connected now (`presence`: the ids,
+    no rendering and no query), which the presenter's page marks on the list it has.
     """
 
     def __init__(self, app, delay: float = 0.25):
         self.app, self.delay = app, delay
-        self.dirty: set[int] = set()
+        self.dirty: set[int] = set()  # conferences whose list is to be rendered again
+        self.moved: dict[int, dict[int, bool]] = {}  # conference id -> its phones that came or went
         self.online: dict[int, bool] = {}  # participant id -> connected, not stored yet
         self.scheduled = False
         self.renders = 0  # lists rendered so far (tests check a storm of joins renders few)
@@ -162,10 +165,14 @@ class ParticipantLists:
         self.failures = 0  # flushes in a row that could not store presence (the next waits longer)
 
     def changed(self, conference_id: int, online: dict[int, bool] | None = None) -> None:
+        """The conference's list changed, or (`online`) only who of it is connected."""
         self.online.update(online or {})
         if self._may_be_watched(conference_id):
-            self.dirty.add(conference_id)
-        if (self.dirty or self.online) and not self.scheduled:
+            if online is None:
+                self.dirty.add(conference_id)
+            else:
+                self.moved.setdefault(conference_id, {}).update(online)
+        if (self.dirty or self.moved or self.online) and not self.scheduled:
             self.scheduled = True
             self.app.extensions["socketio"].start_background_task(self._flush)
 
@@ -178,6 +185,7 @@ class ParticipantLists:
         try:
             self.app.extensions["socketio"].sleep(self.delay if not self.failures else min(2 ** self.failures, 30))
             ids, self.dirty = self.dirty, set()
+            moved, self.moved = self.moved, {}
             online, self.online = self.online, {}
             with self.app.app_context():
                 if online:
@@ -190,18 +198,22 @@ class ParticipantLists:
                                                   len(online))
                         self.failures += 1
                         self.online = {**online, **self.online}  # a mark noted meanwhile is newer
-                for conference_id in sorted(ids):
+                for conference_id in sorted(ids | moved.keys()):
                     if not self._may_be_watched(conference_id):  # its presenter left meanwhile (the Wi-Fi dropped)
                         continue
                     try:
-                        self._push(conference_id)
+                        if conference_id in ids:  # (rendered after presence is stored: it shows who is connected)
+                            self._push(conference_id)
+                        else:
+                            emit("presence", {"online": {str(pid): on for pid, on in moved[conference_id].items()}},
+                                 to=presenter_room(conference_id))
                     except Exception:  # (one conference's list must not stop the others')
                         self.app.logger.exception("conference %s: participant list not pushed", conference_id)
                     # after each list, whatever waits meanwhile (a slide change) goes first: when the Wi-Fi drops,
                     # hundreds of lists in one go held up the conferences still running for a second
                     self.app.extensions["socketio"].sleep(0)
         finally:
-            self.scheduled = bool(self.dirty or self.online)
+            self.scheduled = bool(self.dirty or self.moved or self.online)
             if self.scheduled:
                 self.app.extensions["socketio"].start_background_task(self._flush)
 

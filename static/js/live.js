@@ -151,6 +151,17 @@
     if (box) window.htmx.swap(box, data.html, { swapStyle: "outerHTML" });
   });
 
+  // Phones that came or went: marked on the list as it is (a new name comes with the whole list).
+  socket.on("presence", function (data) {
+    Object.keys(data.online || {}).forEach(function (id) {
+      var row = document.querySelector('#participants [data-participant="' + id + '"]');
+      if (!row) return;
+      var on = !!data.online[id], said = row.querySelector(".participant__presence");
+      row.querySelector(".participant__dot").classList.toggle("is-online", on);
+      if (said) said.textContent = on ? said.dataset.online : said.dataset.offline;
+    });
+  });
+
   function go(target) {
     if (!stage || !total) return;
     if (!socket.connected && everConnected) {

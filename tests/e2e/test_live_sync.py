@@ -51,6 +51,18 @@ def test_presenter_and_three_phones_stay_in_sync(school, open_page, sign_in, scr
     reloaded = late.reload()
     assert reloaded.request.method == "GET" and reloaded.url.endswith(f"/live/{code}")
     showing(late, titles[0])
+    # the presenter's list marks a phone that leaves, and lights it again when it is back (presence pushes)
+    sam = laptop.locator("#participants .participant", has_text="Uncle Sam")
+    sam.locator(".participant__dot.is-online").wait_for()
+    context = late.context
+    late.close()
+    sam.locator(".participant__dot:not(.is-online)").wait_for()
+    assert sam.locator(".participant__presence").inner_text() == "not connected"
+    late = context.new_page()  # the same phone opens the conference again
+    late.goto(f"/live/{code}")
+    showing(late, titles[0])
+    sam.locator(".participant__dot.is-online").wait_for()
+    assert sam.locator(".participant__presence").inner_text() == "connected"
     phones.append(late)
     laptop.get_by_role("button", name="Next →").click()  # button
     laptop.keyboard.press("PageDown")  # a clicker

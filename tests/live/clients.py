@@ -1,4 +1,5 @@
 """Clients for tests against a live server: a browser-like HTTP session and a real Socket.IO client."""
+import html
 import re
 import threading
 import time
@@ -9,6 +10,9 @@ import socketio
 from tests.helpers import PASSWORD
 
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+# a row of the presenter's participant list: its id, whether its dot is lit, its name
+_ROW = re.compile(r'data-participant="(?P<id>\d+)">\s*<span class="participant__dot (?P<on>is-online)?[^"]*"'
+                  r'[^>]*></span>\s*<span class="participant__name">(?:<bdi>)?(?P<name>.*?)(?:</bdi>)?</span>')
 
 
 def csrf(html: str) -> str:
@@ -92,6 +96,29 @@ class Phone:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError(f"no {event!r} in {[(n, d.get('position')) for n, d in self.events]}")
+                self.changed.wait(left)
+
+    def connected_people(self) -> dict[str, bool]:
+        """Who the participant list on this presenter view shows as connected, by name: the last list
+        pushed, with the presence pushed since marked on it (as live.js does)."""
+        names, online = {}, {}
+        for event, data in list(self.events):
+            if event == "participants":
+                names, online = {}, {}
+                for row in _ROW.finditer(data["html"]):
+                    names[row["id"]], online[row["id"]] = html.unescape(row["name"]), bool(row["on"])
+            elif event == "presence":
+                online.update({pid: on for pid, on in data["online"].items() if pid in names})
+        return {names[pid]: on for pid, on in online.items()}
+
+    def shows_connected(self, name: str, connected: bool = True, timeout: float = 8) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.connected_people().get(name) is not connected:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{name} not shown as {'' if connected else 'not '}connected: "
+                                         f"{self.connected_people()}")
                 self.changed.wait(left)
 
     def slide_at(self, position: int, timeout: float = 8) -> dict:

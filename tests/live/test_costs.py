@@ -1,6 +1,7 @@
 """What a school's busiest moments cost, pinned by mechanism (not by timing).
 
-- a storm of joins renders each conference's participant list a few times, not once per join;
+- a storm of joins renders each conference's participant list a few times, not once per join, and phones
+  leaving are marked on it without rendering it;
 - a disconnect looks only at its own connection's rooms, not at every room of every conference;
 - a burst of slide changes from many conferences is one statement on PostgreSQL.
 """
@@ -35,6 +36,25 @@ def test_a_join_storm_renders_the_participant_list_a_few_times_not_once_per_join
     # 30 joins and 30 connections: 60 changes, pushed as lists at most once per 250 ms however long the joins
     # took (a busy machine spreads them out), and always far fewer lists than changes
     assert 1 <= pushes <= elapsed / 0.25 + 2 and pushes <= 30, (pushes, elapsed)
+
+
+def test_phones_that_leave_are_marked_on_the_list_without_rendering_it(live_server, school, phones):
+    """The Wi-Fi drops: the presenter's list shows every phone gone, from who left (no list rendered)."""
+    student = Phone(live_server, signed_in(live_server, "amara"), school.conference.id, view="presenter")
+    phones.append(student)
+    student.slide_at(0)
+    family = [Phone(live_server, joined(live_server, school.conference.code, f"Phone {n}"), school.conference.id)
+              for n in range(6)]
+    phones.extend(family)
+    for n in range(6):
+        student.shows_connected(f"Phone {n}")
+    time.sleep(0.5)  # (every list of the joins is out)
+    lists = len([e for e in student.events if e[0] == "participants"])
+    for phone in family:
+        phone.close()
+    for n in range(6):
+        student.shows_connected(f"Phone {n}", False)
+    assert len([e for e in student.events if e[0] == "participants"]) == lists  # no list rendered again
 
 
 class _NoScan(dict):
